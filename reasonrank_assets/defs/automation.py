@@ -1,0 +1,52 @@
+"""Jobs, the page-refresh schedule, and the sensor that notices new StackExchange dumps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from reasonrank_assets.core import stackexchange
+from reasonrank_assets.defs.partitions import site_partitions
+from reasonrank_assets.defs.resources import Project
+
+SITE_ASSETS = ["stackexchange_posts", "questions", "cited_urls", "web_pages", "search_queries", "candidate_pairs", "teacher_judgments"]
+BENCHMARK_ASSETS = ["benchmark_queries", "benchmark_documents", "benchmark_qrels", "first_stage_runs"]
+TRAINING_ASSETS = ["training_examples", "student_sft", "refinement_rollouts", "student_refined"]
+
+site_data_job = dg.define_asset_job("site_data_job", selection=SITE_ASSETS, partitions_def=site_partitions)
+benchmark_job = dg.define_asset_job("benchmark_job", selection=BENCHMARK_ASSETS)
+training_job = dg.define_asset_job("training_job", selection=TRAINING_ASSETS)
+reranking_job = dg.define_asset_job("reranking_job", selection=["reranked_runs"])
+scores_job = dg.define_asset_job("scores_job", selection=["benchmark_scores"])
+# The refresh re-runs the crawl (due URLs only, with conditional requests); downstream assets
+# follow by their automation conditions.
+page_refresh_job = dg.define_asset_job("page_refresh_job", selection=["web_pages"], partitions_def=site_partitions)
+
+JOBS = [site_data_job, benchmark_job, training_job, reranking_job, scores_job, page_refresh_job]
+
+
+@dg.schedule(job=page_refresh_job, cron_schedule="0 3 * * 0", default_status=dg.DefaultScheduleStatus.STOPPED)
+def weekly_page_refresh(context: dg.ScheduleEvaluationContext):
+    """Every Sunday 03:00, re-crawl each site's pages whose refresh is due."""
+    for site in context.instance.get_dynamic_partitions(site_partitions.name):
+        yield dg.RunRequest(run_key=f"{site}-{context.scheduled_execution_time:%Y%m%d}", partition_key=site)
+
+
+@dg.sensor(job=site_data_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
+def new_stackexchange_dump(context: dg.SensorEvaluationContext, project: Project):
+    """A new or changed dump in the inbox adds its site partition and materializes that site."""
+    seen = json.loads(context.cursor) if context.cursor else {}
+    dumps = stackexchange.find_site_dumps(Path(project.inbox))
+    changed = {site: path for site, path in dumps.items() if seen.get(site) != path.stat().st_mtime_ns}
+    if not changed:
+        return dg.SkipReason(f"no new dump in {project.inbox}")
+    known = set(context.instance.get_dynamic_partitions(site_partitions.name))
+    new_sites = sorted(set(changed) - known)
+    seen.update({site: path.stat().st_mtime_ns for site, path in changed.items()})
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=f"{site}-{seen[site]}", partition_key=site) for site in sorted(changed)],
+        dynamic_partitions_requests=[site_partitions.build_add_request(new_sites)] if new_sites else [],
+        cursor=json.dumps(seen),
+    )

@@ -1,0 +1,53 @@
+"""Dagster run config generated from the core's settings dataclasses, so each knob is declared once.
+
+The core keeps plain dataclasses (usable from a notebook or the CLI); `config_class` turns one into
+a `dg.Config` with the same fields and defaults, shown and editable in the launchpad.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from pathlib import Path
+
+import dagster as dg
+
+
+def _config_type(tp):
+    """Dagster config speaks JSON-like types: paths travel as strings."""
+    if tp is Path:
+        return str
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return typing.Optional[_config_type(next(a for a in typing.get_args(tp) if a is not type(None)))]
+    return tp
+
+
+def config_class(settings_type: type, name: str, defaults: object | None = None) -> type[dg.Config]:
+    """A `dg.Config` subclass mirroring `settings_type`; `defaults` (an instance) overrides defaults."""
+    hints = typing.get_type_hints(settings_type)
+    base = dataclasses.asdict(defaults) if defaults is not None else {}
+    annotations, namespace = {}, {}
+    for field in dataclasses.fields(settings_type):
+        if not field.init:
+            continue
+        annotations[field.name] = _config_type(hints[field.name])
+        if field.name in base:
+            value = base[field.name]
+        elif field.default is not dataclasses.MISSING:
+            value = field.default
+        else:
+            value = field.default_factory()
+        namespace[field.name] = str(value) if isinstance(value, Path) else value
+    namespace["__annotations__"] = annotations
+    namespace["__doc__"] = settings_type.__doc__
+
+    names = set(annotations)
+
+    def to_settings(self):
+        # Subclasses may add Dagster-only fields (a launcher, a list of students): leave those out.
+        return settings_type(**{k: v for k, v in self.model_dump().items() if k in names})
+
+    namespace["to_settings"] = to_settings
+    return type(name, (dg.Config,), namespace)

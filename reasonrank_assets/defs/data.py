@@ -1,0 +1,81 @@
+"""Web data: StackExchange dumps -> questions and the pages their answers cite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from reasonrank_assets.core import crawl, stackexchange, webpages
+from reasonrank_assets.defs.config import config_class
+from reasonrank_assets.defs.partitions import site_partitions
+from reasonrank_assets.defs.resources import Project, markdown_preview
+
+GROUP = "web_data"
+
+QuestionRulesConfig = config_class(stackexchange.QuestionRules, "QuestionRulesConfig")
+CrawlerConfig = config_class(crawl.CrawlConfig, "CrawlerConfig")
+
+
+@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "xml"}, code_version="1")
+def stackexchange_posts(context: dg.AssetExecutionContext, project: Project) -> list[dict]:
+    """Every post of one site's dump, streamed from `Posts.xml` (or the site's `.7z`), bodies as text."""
+    site = context.partition_key
+    dumps = stackexchange.find_site_dumps(Path(project.inbox))
+    if site not in dumps:
+        raise dg.Failure(f"no dump for site {site!r} in inbox {project.inbox}")
+    errors: list[dict] = []
+    rows = list(stackexchange.read_posts(dumps[site], site, errors))
+    for error in errors:
+        context.log.warning(f"skipped post: {error}")
+    context.add_output_metadata(
+        {"dump": dg.MetadataValue.path(str(dumps[site])), "bad_rows": len(errors), "bad_rows_preview": dg.MetadataValue.md(markdown_preview(errors))}
+    )
+    return rows
+
+
+@dg.multi_asset(
+    outs={
+        "questions": dg.AssetOut(description="Selected questions; `text` (title + body) is what every model sees."),
+        "cited_urls": dg.AssetOut(description="Normalised external URLs cited by the questions' answers."),
+    },
+    partitions_def=site_partitions,
+    group_name=GROUP,
+    code_version="1",
+)
+def questions_and_cited_urls(stackexchange_posts: list[dict], config: QuestionRulesConfig):
+    questions, cited = stackexchange.select_questions(stackexchange_posts, config.to_settings())
+    yield dg.Output(questions, "questions")
+    yield dg.Output(cited, "cited_urls")
+
+
+class WebPagesConfig(dg.Config):
+    """Pages come from the project's WARC files first; the rest are crawled when `crawl` is on."""
+
+    crawl: bool = True
+    crawler: CrawlerConfig = CrawlerConfig()
+
+
+@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "warc"}, code_version="1")
+def web_pages(
+    context: dg.AssetExecutionContext, project: Project, cited_urls: list[dict], config: WebPagesConfig
+) -> list[dict]:
+    """The cited pages' extracted text, with status, content hash and the reason for any failure."""
+    wanted = {row["url"] for row in cited_urls}
+    pages: dict[str, dict] = {}
+    for warc in project.warc_files:
+        for page in webpages.read_warc_pages(Path(warc), wanted):
+            pages.setdefault(page["url"], page)
+    missing = sorted(wanted - pages.keys())
+    if missing and config.crawl:
+        store = project.path("crawl", context.partition_key)
+        for page in crawl.crawl(missing, store, config.crawler.to_settings()):
+            pages[page["url"]] = page
+    rows = [pages.get(url) or _not_fetched(url) for url in sorted(wanted)]
+    failed = sum(row.get("error") is not None for row in rows)
+    context.add_output_metadata({"from_warc": len(wanted) - len(missing), "crawled": len(missing) if config.crawl else 0, "failed": failed})
+    return rows
+
+
+def _not_fetched(url: str) -> dict:
+    return {"url": url, "error": "not in any WARC file and crawling is off", "source": "none"}

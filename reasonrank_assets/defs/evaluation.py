@@ -1,0 +1,135 @@
+"""Evaluation: benchmarks per domain, first-stage runs, the students' reranked runs, the scores."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from reasonrank_assets.core import benchmarks, metrics, rerank, retrieval, trec
+from reasonrank_assets.defs.config import config_class
+from reasonrank_assets.defs.partitions import domain_partitions, split_domain_key
+from reasonrank_assets.defs.resources import Project
+
+GROUP = "evaluation"
+RerankSettingsConfig = config_class(rerank.RerankSettings, "RerankSettingsConfig")
+
+
+@dg.multi_asset(
+    outs={
+        "benchmark_queries": dg.AssetOut(description="Queries of one benchmark domain, with their excluded ids."),
+        "benchmark_documents": dg.AssetOut(description="The domain's document collection."),
+        "benchmark_qrels": dg.AssetOut(description="Relevance judgments (BRIGHT: 1 per gold id)."),
+    },
+    partitions_def=domain_partitions,
+    group_name=GROUP,
+    code_version="1",
+)
+def benchmark(context: dg.AssetExecutionContext, project: Project):
+    name, domain = split_domain_key(context.partition_key)
+    if name not in project.benchmarks:
+        raise dg.Failure(f"benchmark {name!r} is not configured (Project.benchmarks has {sorted(project.benchmarks)})")
+    data = benchmarks.load_benchmark(project.benchmarks[name], domain)
+    yield dg.Output(data.queries, "benchmark_queries")
+    yield dg.Output(data.documents, "benchmark_documents")
+    yield dg.Output(data.qrels, "benchmark_qrels")
+
+
+class FirstStageConfig(dg.Config):
+    """BM25 (bm25s, Lucene-style) over the domain's documents, or a TREC run file per domain
+    (`run_file` may hold `{domain}`)."""
+
+    method: str = "lucene"
+    k1: float = 0.9
+    b: float = 0.4
+    k: int = 100
+    run_file: str | None = None
+
+
+@dg.asset(partitions_def=domain_partitions, group_name=GROUP, kinds={"python", "bm25"}, code_version="1")
+def first_stage_runs(
+    context: dg.AssetExecutionContext, config: FirstStageConfig, benchmark_queries: list[dict], benchmark_documents: list[dict]
+) -> list[dict]:
+    """The first-stage ranking the students rerank (the system and BM25 variant are recorded per row)."""
+    if config.run_file:
+        name, domain = split_domain_key(context.partition_key)
+        rows = retrieval.read_run(config.run_file.format(domain=domain))
+        wanted = {q["query_id"] for q in benchmark_queries}
+        return [dict(row, benchmark=name, domain=domain) for row in rows if row["query_id"] in wanted]
+    return retrieval.bm25_run(benchmark_queries, benchmark_documents, k=config.k, k1=config.k1, b=config.b, method=config.method)
+
+
+class RerankConfig(RerankSettingsConfig):
+    students: list[str] = ["student_refined"]
+
+
+@dg.asset(
+    partitions_def=domain_partitions,
+    group_name=GROUP,
+    kinds={"python", "pytorch"},
+    code_version="1",
+    ins={"student_sft": dg.AssetIn(), "student_refined": dg.AssetIn()},
+)
+def reranked_runs(
+    context: dg.AssetExecutionContext,
+    config: RerankConfig,
+    project: Project,
+    benchmark_queries: list[dict],
+    benchmark_documents: list[dict],
+    first_stage_runs: list[dict],
+    student_sft: list[dict],
+    student_refined: list[dict],
+) -> list[dict]:
+    """Each student explains, then labels, every first-stage candidate up to the configured depth.
+    Ranked by label, ties by expected label, then by first-stage score; TREC runs saved beside."""
+    checkpoints = {"student_sft": student_sft[0], "student_refined": student_refined[0]}
+    settings = config.to_settings()
+    rows: list[dict] = []
+    name, domain = split_domain_key(context.partition_key)
+    for student in config.students:
+        reranker = rerank.Reranker.from_pretrained(checkpoints[student]["checkpoint"], settings)
+        run = rerank.rerank_run(reranker, benchmark_queries, benchmark_documents, first_stage_runs, settings.depth)
+        run = [dict(row, system=student) for row in run]
+        trec.write_run(run, project.path("runs", student) / f"{name}-{domain}.trec", tag=student)
+        failed = sum(row["status"] != "ok" for row in run)
+        context.log.info(f"{student}: {len(run)} reranked, {failed} kept their first-stage place")
+        rows += run
+    decided: dict[str, int] = {}
+    for row in rows:
+        decided[row["decided_by"]] = decided.get(row["decided_by"], 0) + 1
+    context.add_output_metadata({"decided_by": dg.MetadataValue.json(decided)})
+    return rows
+
+
+@dg.asset(group_name=GROUP, kinds={"python", "duckdb"}, code_version="1")
+def benchmark_scores(
+    context: dg.AssetExecutionContext,
+    benchmark_queries: list[dict],
+    benchmark_qrels: list[dict],
+    first_stage_runs: list[dict],
+    reranked_runs: list[dict],
+) -> list[dict]:
+    """nDCG@10 (headline), nDCG@5, R@100, MRR@10 per domain and averaged, with a paired test
+    against the first stage and the published reference rows beside ours."""
+    rows = metrics.score_rows(first_stage_runs, reranked_runs, benchmark_qrels, benchmark_queries)
+    benchmarks_seen = sorted({row["benchmark"] for row in benchmark_queries})
+    for name in benchmarks_seen:
+        rows += metrics.reference_rows(name)
+    headline = [r for r in rows if r["measure"] == "nDCG@10"]
+    context.add_output_metadata(
+        {
+            "chart": dg.MetadataValue.md(_png_markdown(metrics.score_chart_png(headline))),
+            "nDCG@10": dg.MetadataValue.md(_score_table(headline)),
+        }
+    )
+    return rows
+
+
+def _png_markdown(png: bytes) -> str:
+    import base64
+
+    return f"![nDCG@10](data:image/png;base64,{base64.b64encode(png).decode()})"
+
+
+def _score_table(rows: list[dict]) -> str:
+    lines = ["| benchmark | domain | system | nDCG@10 |", "|---|---|---|---|"]
+    lines += [f"| {r['benchmark']} | {r['domain']} | {r['system']} | {r['value']:.4f} |" for r in rows]
+    return "\n".join(lines)

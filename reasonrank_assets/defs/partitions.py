@@ -1,0 +1,12 @@
+import dagster as dg
+
+# One partition per StackExchange site ("homebrew.stackexchange.com"), added when its dump appears.
+site_partitions = dg.DynamicPartitionsDefinition(name="stackexchange_site")
+
+# One partition per benchmark domain, keyed "<benchmark>/<domain>" ("bright/biology").
+domain_partitions = dg.DynamicPartitionsDefinition(name="benchmark_domain")
+
+
+def split_domain_key(key: str) -> tuple[str, str]:
+    benchmark, _, domain = key.partition("/")
+    return benchmark, domain

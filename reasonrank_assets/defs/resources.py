@@ -1,0 +1,134 @@
+"""Resources: where the project keeps its files, the warehouse IO manager, the teacher endpoint."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from reasonrank_assets.core import embedded
+from reasonrank_assets.core.warehouse import Warehouse
+
+
+class Project(dg.ConfigurableResource):
+    """Where the project keeps its state, and which data it reads.
+
+    `inbox` holds StackExchange dumps (`<site>/Posts.xml` or `<site>.7z`); `warc_files` are page
+    sources read before any crawl; `benchmarks` maps a benchmark name to its loader spec
+    (see `core.benchmarks.load_benchmark`). Defaults are the embedded sample.
+    """
+
+    home: str = ".reasonrank"
+    inbox: str = str(embedded.STACKEXCHANGE_DIR)
+    warc_files: list[str] = [str(embedded.WARC_PATH)]
+    benchmarks: dict[str, str] = {"embedded": "embedded"}
+
+    @property
+    def root(self) -> Path:
+        return Path(self.home).resolve()
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse(self.root / "warehouse")
+
+    def path(self, *parts: str) -> Path:
+        path = self.root.joinpath(*parts)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+class WarehouseIOManager(dg.ConfigurableIOManager):
+    """Stores each table asset as Parquet in the warehouse, one file per partition.
+
+    An asset's table is named after the asset unless its definition metadata names another
+    (`{"table": "model_checkpoints"}`): then the asset's rows land in that table's partition named
+    after the asset, which is how both students share one checkpoint table.
+    """
+
+    home: str = ".reasonrank"
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse(Path(self.home).resolve() / "warehouse")
+
+    @staticmethod
+    def _location(asset_key: dg.AssetKey, metadata: dict, partition: str | None) -> tuple[str, str | None]:
+        name = asset_key.path[-1]
+        shared = metadata.get("table")
+        if shared is not None:
+            return str(getattr(shared, "value", shared)), name
+        return name, partition
+
+    def handle_output(self, context: dg.OutputContext, obj: list[dict] | None) -> None:
+        if obj is None:
+            return
+        partition = context.partition_key if context.has_partition_key else None
+        table, key = self._location(context.asset_key, context.definition_metadata or {}, partition)
+        written = self.warehouse.write(table, obj, key)
+        context.add_output_metadata(
+            {
+                "dagster/row_count": written.rows,
+                "table": table,
+                "path": dg.MetadataValue.path(str(written.path)),
+                "bytes": written.bytes,
+                "preview": dg.MetadataValue.md(markdown_preview(obj)),
+            }
+        )
+
+    def load_input(self, context: dg.InputContext) -> list[dict]:
+        upstream = context.upstream_output
+        table, key = self._location(context.asset_key, (upstream.definition_metadata if upstream else None) or {}, None)
+        if key is not None:
+            return self.warehouse.read(table, [key])
+        if context.has_asset_partitions:
+            return self.warehouse.read(table, context.asset_partition_keys)
+        return self.warehouse.read(table, [None])
+
+
+def markdown_preview(rows: list[dict], limit: int = 5, width: int = 60) -> str:
+    if not rows:
+        return "_no rows_"
+    columns = list(rows[0])
+
+    def cell(value: Any) -> str:
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        text = text.replace("|", "\\|").replace("\n", " ")
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row.get(c)) for c in columns) + " |" for row in rows[:limit]]
+    return "\n".join(lines)
+
+
+class Teacher(dg.ConfigurableResource):
+    """The teacher LLM: an OpenAI-compatible endpoint, or a local transformers model.
+
+    The API key is never a field: `api_key_env` names the environment variable that holds it.
+    """
+
+    backend: str = "transformers"
+    model: str = "smollm2-135m-instruct"
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    concurrency: int = 50
+    temperature: float = 0.0
+    max_tokens: int = 96
+    query_max_tokens: int = 96
+    timeout_s: float = 120.0
+    max_retries: int = 5
+    force_label: bool = True
+    batch_size: int = 8
+
+    def config(self):
+        from reasonrank_assets.core.teacher import TeacherConfig
+
+        return dataclass_from(TeacherConfig, self)
+
+
+def dataclass_from(cls, source) -> Any:
+    """Build core dataclass `cls` from the same-named fields of a Dagster config/resource."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in source.model_dump().items() if k in names})

@@ -1,0 +1,98 @@
+"""Student training: SFT distillation, rollouts, refinement. Each trains in a subprocess through
+Dagster Pipes, so the same asset runs under `accelerate launch` (multi-GPU, DeepSpeed) on a GPU node."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from reasonrank_assets.core import training
+from reasonrank_assets.defs.config import config_class
+from reasonrank_assets.defs.resources import Project
+
+GROUP = "training"
+SFTSettingsConfig = config_class(training.SFTSettings, "SFTSettingsConfig", training.SFTSettings.cpu_profile())
+RolloutSettingsConfig = config_class(training.RolloutSettings, "RolloutSettingsConfig", training.RolloutSettings.cpu_profile())
+RefineSettingsConfig = config_class(training.RefineSettings, "RefineSettingsConfig", training.RefineSettings.cpu_profile())
+WORKER = "reasonrank_assets.core.train_worker"
+
+
+class Launch(dg.Config):
+    """`launcher` replaces this Python before `-m <worker>`, e.g.
+    ["accelerate", "launch", "--config_file", "deepspeed.yaml"]."""
+
+    launcher: list[str] = []
+
+
+class SFTConfig(SFTSettingsConfig, Launch):
+    pass
+
+
+class RolloutConfig(RolloutSettingsConfig, Launch):
+    pass
+
+
+class RefineConfig(RefineSettingsConfig, Launch):
+    pass
+
+
+def _train(context: dg.AssetExecutionContext, stage: str, launcher: list[str], job: dict, output_dir: Path) -> dict:
+    """Run one training stage in a subprocess; return the manifest it writes."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    job_file = output_dir / "job.json"
+    job_file.write_text(json.dumps(job, indent=2, default=str))
+    command = [*(launcher or [sys.executable]), "-m", WORKER, stage, str(job_file)]
+    invocation = dg.PipesSubprocessClient().run(command=command, context=context)
+    reported = {}
+    for result in invocation.get_results():
+        reported.update(getattr(result, "metadata", None) or {})
+    context.add_output_metadata(reported)
+    return json.loads((output_dir / "manifest.json").read_text())
+
+
+def _examples_file(project: Project) -> str:
+    return str(project.warehouse.table_dir("training_examples") / "__all__.parquet")
+
+
+@dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version="1", metadata={"table": "model_checkpoints"}, deps=["training_examples"])
+def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: Project) -> list[dict]:
+    """The student distilled from the teacher by SFT on both tasks (loss on the completion only)."""
+    settings = config.to_settings()
+    output_dir = project.path("models", "student_sft")
+    job = {"examples": _examples_file(project), "settings": settings.__dict__, "output_dir": str(output_dir)}
+    return [_train(context, "sft", config.launcher, job, output_dir)]
+
+
+@dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version="1", deps=["training_examples"])
+def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig, project: Project, student_sft: list[dict]) -> list[dict]:
+    """k explanations per training pair sampled from the SFT student at T=1.0 and scored, paid once."""
+    settings = config.to_settings()
+    output_dir = project.path("rollouts")
+    job = {"examples": _examples_file(project), "checkpoint": student_sft[0]["checkpoint"], "settings": settings.__dict__, "output_dir": str(output_dir)}
+    _train(context, "rollouts", config.launcher, job, output_dir)
+    return [json.loads(line) for line in (output_dir / "rollouts.jsonl").read_text().splitlines() if line]
+
+
+@dg.asset(
+    group_name=GROUP,
+    kinds={"pytorch", "trl"},
+    code_version="1",
+    metadata={"table": "model_checkpoints"},
+    deps=["training_examples", "refinement_rollouts"],
+)
+def student_refined(context: dg.AssetExecutionContext, config: RefineConfig, project: Project, student_sft: list[dict]) -> list[dict]:
+    """The SFT student refined by GRPO (online, verifiable rewards) or by reward-weighted
+    fine-tuning on the rollouts (the official code's method), as configured."""
+    settings = config.to_settings()
+    output_dir = project.path("models", "student_refined")
+    job = {
+        "examples": _examples_file(project),
+        "rollouts": str(project.warehouse.table_dir("refinement_rollouts") / "__all__.parquet"),
+        "checkpoint": student_sft[0]["checkpoint"],
+        "settings": settings.__dict__,
+        "output_dir": str(output_dir),
+    }
+    return [_train(context, "refine", config.launcher, job, output_dir)]
