@@ -49,7 +49,7 @@ def table_schema(table: str) -> pa.Schema | None:
 
     with duckdb.connect() as con:
         con.execute(path.read_text(encoding="utf-8"))
-        return con.execute(f"SELECT * FROM {table} LIMIT 0").fetch_arrow_table().schema
+        return con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
 
 
 class SchemaError(ValueError):
