@@ -1,0 +1,644 @@
+"""The teacher stage: clients, the answer cache, and the two teacher tasks.
+
+This is where the money goes (a 70B teacher over ~100K pairs), so:
+- every answer is stored in `AnswerCache` the moment it arrives, keyed by a hash of (model, prompt
+  version, task, messages, sampling settings): a re-run with nothing new makes zero calls, and a
+  killed run loses at most the calls in flight;
+- failures are rows with an error or a parse status, never label 0 and never an exception that
+  throws away the answers already paid for.
+
+Backends: any OpenAI-compatible endpoint through the `openai` async client (vLLM, SGLang,
+llama.cpp server, Ollama, hosted APIs), and a local transformers model with batched generation.
+The API key is read from the environment variable named in the config; it never enters a row,
+a log line or a cache key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import json
+import math
+import os
+import random
+import re
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from reasonrank_assets.core import prompts
+from reasonrank_assets.core.prompts import PROMPT_VERSION, STOP
+
+RELEVANCE = "relevance"
+QUERIES = "queries"
+
+
+@dataclass
+class TeacherConfig:
+    backend: str = "openai"  # "openai" (any OpenAI-compatible endpoint) or "transformers" (local)
+    model: str = "smollm2-135m-instruct"  # served model name, or a HF id / directory / alias (local)
+    base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1; None: the client's default
+    api_key_env: str | None = "OPENAI_API_KEY"  # name of the env var holding the key (never the key)
+    concurrency: int = 50  # requests in flight (the method used about 50)
+    temperature: float = 0.0
+    max_tokens: int = 1024  # relevance answers (explanation + label)
+    query_max_tokens: int | None = None  # query lists; None: max_tokens
+    timeout_s: float = 120.0  # per request
+    max_retries: int = 5  # on 429, 5xx, timeouts and dropped connections
+    backoff_s: float = 1.0  # first retry wait; doubles each retry, with jitter
+    backoff_max_s: float = 60.0
+    logprobs: bool = True  # ask for label-token logprobs; turned off if the server refuses them
+    top_logprobs: int = 5
+    force_label: bool = False  # local: score 0/1/2 after the label prefix when the answer has no label
+    batch_size: int = 8  # local backend
+    dtype: str = "bfloat16"  # local backend
+    device: str | None = None  # local backend; None: cuda if available, else cpu
+
+    def __post_init__(self) -> None:
+        if self.backend not in ("openai", "transformers"):
+            raise ValueError(f"TeacherConfig.backend must be 'openai' or 'transformers', not {self.backend!r}")
+        if self.concurrency < 1 or self.batch_size < 1:
+            raise ValueError("TeacherConfig.concurrency and batch_size must be at least 1")
+
+
+@dataclass
+class Answer:
+    """One teacher answer (or the error that stood in its place) with its accounting."""
+
+    text: str | None
+    finish_reason: str | None = None
+    label_probs: list[float] | None = None  # P(0), P(1), P(2) at the label position
+    forced_label: int | None = None  # local backend with force_label: argmax of label_probs
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_s: float | None = None  # of the call that answered (local: its batch)
+    attempts: int = 1
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    task: str  # RELEVANCE or QUERIES
+    messages: list[dict] = field(hash=False)
+
+
+OnAnswer = Callable[[Prompt, Answer], None]
+
+
+# -- the answer cache --------------------------------------------------------------------------
+
+
+class AnswerCache:
+    """Teacher answers in SQLite (WAL), one row per cache key, committed as each answer arrives.
+
+    `path` is a directory (the file `answers.sqlite` inside it is used) or a `.sqlite` file.
+    One writer per process; readers (another process, `sqlite3` CLI) can look while it writes.
+    Only real answers are stored: an error is retried by the next run.
+    """
+
+    FILE_NAME = "answers.sqlite"
+
+    def __init__(self, path: Path | str):
+        path = Path(path)
+        if path.suffix not in (".sqlite", ".db"):
+            path.mkdir(parents=True, exist_ok=True)
+            path = path / self.FILE_NAME
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, task TEXT, model TEXT,"
+            " prompt_version TEXT, answer TEXT NOT NULL, created_at REAL)"
+        )
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Answer]:
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, Answer] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, answer in self._conn.execute(f"SELECT key, answer FROM answers WHERE key IN ({marks})", chunk):
+                    found[key] = Answer(**json.loads(answer))
+        return found
+
+    def put(self, key: str, task: str, model: str, answer: Answer) -> None:
+        if answer.error is not None:
+            raise ValueError(f"refusing to cache an error as an answer (key {key}): {answer.error}")
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                (key, task, model, PROMPT_VERSION, json.dumps(asdict(answer)), time.time()),
+            )
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._conn.execute("SELECT count(*) FROM answers").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> AnswerCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def cache_key(model: str, task: str, messages: list[dict], settings: dict) -> str:
+    """Hash of (model, prompt version, task, inputs, sampling settings); no endpoint, no secret."""
+    material = {
+        "model": model,
+        "prompt_version": PROMPT_VERSION,
+        "task": task,
+        "messages": messages,
+        "settings": settings,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# -- label probabilities ------------------------------------------------------------------------
+
+
+def _normalise(probs: list[float]) -> list[float] | None:
+    total = sum(probs)
+    return [p / total for p in probs] if total > 0 else None
+
+
+def label_probs_from_logprobs(tokens: list[tuple[str, dict[str, float]]]) -> list[float] | None:
+    """P(0), P(1), P(2) at the first label digit after the label prefix, from per-token top logprobs.
+
+    `tokens` are (token text, {alternative token: logprob}) in answer order, as OpenAI-compatible
+    servers return them. None when the answer has no label digit or the digits are not among the tops.
+    """
+    text = "".join(token for token, _ in tokens)
+    match = re.search(prompts.LABEL_PATTERN + r"(?=\d)", text, re.IGNORECASE)
+    if match is None:
+        return None
+    offset = 0
+    for token, top in tokens:
+        if offset + len(token) > match.end():  # the token that carries the label digit
+            probs = [0.0, 0.0, 0.0]
+            for alternative, logprob in top.items():
+                digit = alternative.strip()
+                if digit in ("0", "1", "2"):
+                    probs[int(digit)] += math.exp(logprob)
+            return _normalise(probs)
+        offset += len(token)
+    return None
+
+
+def _sampling(config: TeacherConfig, task: str) -> dict:
+    """The sampling settings of a task: they are part of the cache key."""
+    max_tokens = config.query_max_tokens if task == QUERIES and config.query_max_tokens else config.max_tokens
+    return {"temperature": config.temperature, "max_tokens": max_tokens, "stop": [STOP]}
+
+
+# -- the OpenAI-compatible backend --------------------------------------------------------------
+
+
+class OpenAITeacher:
+    """Any OpenAI-compatible chat endpoint, `concurrency` requests in flight, retries with backoff."""
+
+    def __init__(self, config: TeacherConfig):
+        self.config = config
+        self.model = config.model
+        self.capabilities: dict[str, bool] = {"logprobs": config.logprobs}
+
+    def settings(self, task: str) -> dict:
+        return _sampling(self.config, task)
+
+    def _client(self):
+        from openai import AsyncOpenAI
+
+        key_env = self.config.api_key_env
+        api_key = os.environ.get(key_env) if key_env else None
+        return AsyncOpenAI(
+            base_url=self.config.base_url,
+            api_key=api_key or "EMPTY",  # local servers accept any key; hosted ones reject a missing one
+            timeout=self.config.timeout_s,
+            max_retries=0,  # retries are ours: counted, logged as attempts, with our backoff
+        )
+
+    def answer_all(self, items: list[Prompt], on_answer: OnAnswer) -> None:
+        if items:
+            _run_sync(self._answer_all(items, on_answer))
+
+    def probe(self) -> dict[str, bool]:
+        """One tiny call: does the server answer, and does it return logprobs?"""
+        return _run_sync(self._probe())
+
+    async def _probe(self) -> dict[str, bool]:
+        from openai import BadRequestError
+
+        client = self._client()
+        try:
+            response = await client.chat.completions.create(
+                model=self.model, messages=[{"role": "user", "content": "Say OK."}], max_tokens=1,
+                temperature=0.0, logprobs=True, top_logprobs=1,
+            )
+            choice = response.choices[0] if response.choices else None
+            self.capabilities["logprobs"] = bool(choice and choice.logprobs and choice.logprobs.content)
+        except BadRequestError:
+            self.capabilities["logprobs"] = False
+        finally:
+            await client.close()
+        return dict(self.capabilities)
+
+    async def _answer_all(self, items: list[Prompt], on_answer: OnAnswer) -> None:
+        client = self._client()
+        limit = asyncio.Semaphore(self.config.concurrency)
+
+        async def one(item: Prompt) -> None:
+            async with limit:
+                answer = await self._call(client, item)
+            on_answer(item, answer)  # stored before the next answer is awaited
+
+        try:
+            await asyncio.gather(*(one(item) for item in items))
+        finally:
+            await client.close()
+
+    def _request(self, item: Prompt) -> dict:
+        c = self.config
+        request = {"model": self.model, "messages": item.messages, **_sampling(c, item.task)}
+        if self.capabilities["logprobs"] and item.task == RELEVANCE:
+            request |= {"logprobs": True, "top_logprobs": c.top_logprobs}
+        return request
+
+    async def _call(self, client, item: Prompt) -> Answer:
+        import openai
+
+        retryable = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)
+        attempt = 0
+        while True:
+            attempt += 1
+            request = self._request(item)
+            started = time.perf_counter()
+            try:
+                response = await client.chat.completions.create(**request)
+            except retryable as exc:
+                if attempt > self.config.max_retries:
+                    return Answer(None, attempts=attempt, error=_describe(exc))
+                await asyncio.sleep(self._backoff(attempt, exc))
+                continue
+            except openai.BadRequestError as exc:
+                if request.get("logprobs") and "logprob" in str(exc).lower():
+                    self.capabilities["logprobs"] = False  # the server refuses them: ask without
+                    attempt -= 1
+                    continue
+                return Answer(None, attempts=attempt, error=_describe(exc))
+            except (openai.APIError, ValueError) as exc:  # other 4xx, unparseable bodies
+                return Answer(None, attempts=attempt, error=_describe(exc))
+            return _answer_from(response, time.perf_counter() - started, attempt)
+
+    def _backoff(self, attempt: int, exc: Exception) -> float:
+        c = self.config
+        retry_after = _retry_after(exc)
+        wait = retry_after if retry_after is not None else c.backoff_s * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
+        return min(wait, c.backoff_max_s)
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    status = getattr(exc, "status_code", None)
+    return f"{type(exc).__name__}{f' {status}' if status else ''}: {str(exc)[:300]}"
+
+
+def _answer_from(response, latency_s: float, attempts: int) -> Answer:
+    """An Answer from a chat completion; a body without a usable message becomes an error."""
+    if isinstance(response, (str, bytes)) or not getattr(response, "choices", None):
+        return Answer(None, latency_s=latency_s, attempts=attempts, error=f"malformed response: no choices ({str(response)[:200]})")
+    choice = response.choices[0]
+    text = choice.message.content if choice.message is not None else None
+    if text is None:
+        return Answer(None, latency_s=latency_s, attempts=attempts, error="malformed response: no message content")
+    usage = response.usage
+    probs = None
+    if choice.logprobs is not None and choice.logprobs.content:
+        tokens = [(t.token, {a.token: a.logprob for a in (t.top_logprobs or [])} or {t.token: t.logprob})
+                  for t in choice.logprobs.content]
+        probs = label_probs_from_logprobs(tokens)
+    return Answer(
+        text=text,
+        finish_reason=choice.finish_reason,
+        label_probs=probs,
+        prompt_tokens=usage.prompt_tokens if usage else None,
+        completion_tokens=usage.completion_tokens if usage else None,
+        latency_s=round(latency_s, 4),
+        attempts=attempts,
+    )
+
+
+def _run_sync(coroutine):
+    """asyncio.run, also from code that already runs an event loop (a notebook)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+# -- the local transformers backend -------------------------------------------------------------
+
+
+class TransformersTeacher:
+    """A local causal LM, greedy at temperature 0, batched, stopping at ` ##`.
+
+    For relevance answers it also scores the label: P(0/1/2) after "explanation + Relevance Label:".
+    With `force_label`, an answer without a readable label gets the most likely of 0/1/2 and the
+    parse status "forced" (small models drift from the format; this keeps the demo usable).
+    """
+
+    def __init__(self, config: TeacherConfig):
+        self.config = config
+        self.model = config.model
+        self.capabilities = {"logprobs": True}
+        self._loaded = None
+
+    def settings(self, task: str) -> dict:
+        return _sampling(self.config, task) | {"force_label": self.config.force_label}
+
+    def _load(self):
+        if self._loaded is None:
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+
+            from reasonrank_assets.core.models import resolve_model
+
+            path = resolve_model(self.config.model)
+            device = self.config.device or ("cuda" if torch.cuda.is_available() else "cpu")
+            tokenizer = AutoTokenizer.from_pretrained(path)
+            tokenizer.padding_side = "left"
+            if tokenizer.pad_token is None:
+                tokenizer.pad_token = tokenizer.eos_token
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, self.config.dtype)).to(device).eval()
+            self._loaded = (model, tokenizer, _digit_continuation(tokenizer))
+        return self._loaded
+
+    def answer_all(self, items: list[Prompt], on_answer: OnAnswer) -> None:
+        if not items:
+            return
+        model, tokenizer, _ = self._load()
+        texts = {item.key: tokenizer.apply_chat_template(item.messages, add_generation_prompt=True, tokenize=False)
+                 for item in items}
+        # One task per batch (its own max_tokens); similar lengths pad less.
+        ordered = sorted(items, key=lambda item: (item.task, len(texts[item.key])))
+        size = self.config.batch_size
+        start = 0
+        while start < len(ordered):
+            batch = [i for i in ordered[start : start + size] if i.task == ordered[start].task]
+            for item, answer in zip(batch, self._answer_batch([texts[i.key] for i in batch], batch)):
+                on_answer(item, answer)
+            start += len(batch)
+
+    def _answer_batch(self, prompt_texts: list[str], batch: list[Prompt]) -> list[Answer]:
+        import torch
+
+        model, tokenizer, _ = self._load()
+        started = time.perf_counter()
+        max_tokens = _sampling(self.config, batch[0].task)["max_tokens"]
+        encoded = tokenizer(prompt_texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+        sampling = {"do_sample": False} if self.config.temperature == 0 else {"do_sample": True, "temperature": self.config.temperature}
+        with torch.inference_mode():
+            output = model.generate(
+                **encoded, max_new_tokens=max_tokens, stop_strings=[STOP], tokenizer=tokenizer,
+                pad_token_id=tokenizer.pad_token_id, **sampling,
+            )
+        new_tokens = output[:, encoded["input_ids"].shape[1]:]
+        answers = []
+        for row, prompt_len in zip(new_tokens, encoded["attention_mask"].sum(dim=1).tolist()):
+            answers.append(_finish(tokenizer, row.tolist(), prompt_len, max_tokens))
+        relevance = [i for i, item in enumerate(batch) if item.task == RELEVANCE]
+        if relevance:
+            scored = self._score_labels([prompt_texts[i] for i in relevance], [answers[i].text for i in relevance])
+            for i, probs in zip(relevance, scored):
+                answers[i].label_probs = probs
+                if self.config.force_label and prompts.parse_relevance(answers[i].text).status not in prompts.USABLE_STATUSES:
+                    answers[i].forced_label = max(range(3), key=probs.__getitem__)
+        elapsed = round(time.perf_counter() - started, 4)
+        for answer in answers:
+            answer.latency_s = elapsed
+        return answers
+
+    def _score_labels(self, prompt_texts: list[str], answers: list[str]) -> list[list[float]]:
+        """P(0), P(1), P(2) right after "explanation\\nRelevance Label:" (one forward pass per batch)."""
+        import torch
+
+        model, tokenizer, (joiner, digit_ids) = self._load()
+        prefixes = [p + prompts.parse_relevance(a).explanation + "\n" + prompts.LABEL_PREFIX for p, a in zip(prompt_texts, answers)]
+        rows = [tokenizer(p, add_special_tokens=False)["input_ids"] + joiner for p in prefixes]
+        width = max(map(len, rows))
+        pad = tokenizer.pad_token_id
+        input_ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=model.device)
+        mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=model.device)
+        with torch.inference_mode():
+            logits = model(input_ids=input_ids, attention_mask=mask).logits[:, -1, :].float()
+        probs = torch.softmax(logits[:, digit_ids], dim=-1)
+        return [[round(p, 6) for p in row] for row in probs.tolist()]
+
+
+def _finish(tokenizer, ids: list[int], prompt_len: int, max_tokens: int) -> Answer:
+    """Decode generated ids up to the stop string; "length" when it ran out of tokens first."""
+    ids = [i for i in ids if i != tokenizer.pad_token_id]
+    text = tokenizer.decode(ids, skip_special_tokens=True)
+    stopped = STOP in text or STOP.strip() in text
+    text = text.split(STOP)[0] if STOP in text else text
+    hit_eos = tokenizer.eos_token_id in ids
+    finish = "stop" if stopped or hit_eos or len(ids) < max_tokens else "length"
+    return Answer(text=text.strip(), finish_reason=finish, prompt_tokens=prompt_len, completion_tokens=len(ids))
+
+
+def _digit_continuation(tokenizer) -> tuple[list[int], list[int]]:
+    """How " 0"/" 1"/" 2" continue the label prefix: shared tokens (a lone space?) + one token each."""
+    base = tokenizer(prompts.LABEL_PREFIX, add_special_tokens=False)["input_ids"]
+    tails = []
+    for digit in "012":
+        ids = tokenizer(f"{prompts.LABEL_PREFIX} {digit}", add_special_tokens=False)["input_ids"]
+        tails.append(ids[len(base):] if ids[: len(base)] == base else None)
+    if all(t is not None and len(t) >= 1 for t in tails) and len({tuple(t[:-1]) for t in tails}) == 1:
+        return tails[0][:-1], [t[-1] for t in tails]
+    return [], [tokenizer.convert_tokens_to_ids(d) for d in "012"]
+
+
+# -- making a teacher ---------------------------------------------------------------------------
+
+
+Teacher = OpenAITeacher | TransformersTeacher
+
+
+def make_teacher(config: TeacherConfig) -> Teacher:
+    return OpenAITeacher(config) if config.backend == "openai" else TransformersTeacher(config)
+
+
+def config_from_dict(values: dict) -> TeacherConfig:
+    """A TeacherConfig from a mapping (Dagster config, JSON); unknown keys are an error naming them."""
+    known = {f.name for f in fields(TeacherConfig)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"unknown teacher settings {unknown}; known: {sorted(known)}")
+    return TeacherConfig(**values)
+
+
+# -- the stage: cached answering ----------------------------------------------------------------
+
+
+def answer_prompts(items: list[Prompt], teacher: Teacher, cache: AnswerCache, summary: dict | None = None) -> dict[str, Answer]:
+    """Answers for every prompt: from the cache, else from the teacher, stored as each arrives."""
+    answers = cache.get_many(item.key for item in items)
+    pending = list({item.key: item for item in items if item.key not in answers}.values())
+
+    def store(item: Prompt, answer: Answer) -> None:
+        if answer.error is None:
+            cache.put(item.key, item.task, teacher.model, answer)
+        answers[item.key] = answer
+
+    cached = len(answers)
+    teacher.answer_all(pending, store)
+    if summary is not None:
+        errors = sum(1 for item in pending if answers[item.key].error is not None)
+        summary.update(
+            prompts=len(items), unique_prompts=cached + len(pending), cache_hits=cached, calls=len(pending),
+            call_errors=errors, attempts=sum(answers[item.key].attempts for item in pending),
+            prompt_tokens=sum(answers[item.key].prompt_tokens or 0 for item in pending),
+            completion_tokens=sum(answers[item.key].completion_tokens or 0 for item in pending),
+            logprobs=teacher.capabilities.get("logprobs"),
+        )
+    return answers
+
+
+def _prompt(teacher: Teacher, task: str, messages: list[dict]) -> Prompt:
+    return Prompt(cache_key(teacher.model, task, messages, teacher.settings(task)), task, messages)
+
+
+def _require(row: dict, keys: tuple[str, ...], what: str) -> None:
+    missing = [k for k in keys if row.get(k) is None]
+    if missing:
+        raise ValueError(f"{what} {row.get('site')}/{row.get('question_id')} {row.get('url', '')}: missing {missing}")
+
+
+def generate_queries(questions: list[dict], teacher: Teacher, cache: AnswerCache, *, summary: dict | None = None) -> list[dict]:
+    """`search_queries` rows: up to 10 parsed, deduplicated queries per question.
+
+    status per question: "ok" (10 queries), "short" (1-9), "empty" (none parsed), "error" (no answer).
+    A question without queries still has one row (query_rank 0, query NULL) saying why.
+    """
+    for q in questions:
+        _require(q, ("site", "question_id", "text"), "question")
+    items = [_prompt(teacher, QUERIES, prompts.queries_messages(q["text"])) for q in questions]
+    answers = answer_prompts(items, teacher, cache, summary)
+    rows = []
+    for question, item in zip(questions, items):
+        answer = answers[item.key]
+        queries = prompts.parse_queries(answer.text) if answer.text is not None else []
+        status = "error" if answer.error else "ok" if len(queries) >= prompts.MAX_QUERIES else "short" if queries else "empty"
+        common = {
+            "site": question["site"], "question_id": question["question_id"], "status": status,
+            "n_queries": len(queries), "model": teacher.model, "prompt_version": PROMPT_VERSION,
+            "cache_key": item.key, "raw_answer": answer.text, "error": answer.error,
+            "latency_s": answer.latency_s, "prompt_tokens": answer.prompt_tokens,
+            "completion_tokens": answer.completion_tokens,
+        }
+        ranked = list(enumerate(queries, start=1)) or [(0, None)]
+        rows += [{**common, "query_rank": rank, "query": query} for rank, query in ranked]
+    return rows
+
+
+def judge_pairs(pairs: list[dict], teacher: Teacher, cache: AnswerCache, *, summary: dict | None = None) -> list[dict]:
+    """`teacher_judgments` rows: one per candidate pair, with the label or the reason there is none."""
+    for p in pairs:
+        _require(p, ("site", "pair_id", "question_id", "question", "url", "document"), "candidate pair")
+    items = [_prompt(teacher, RELEVANCE, prompts.relevance_messages(p["question"], p["document"])) for p in pairs]
+    answers = answer_prompts(items, teacher, cache, summary)
+    rows = [_judgment(pair, item, answers[item.key], teacher) for pair, item in zip(pairs, items)]
+    if summary is not None:
+        summary["parse_status"] = dict(Counter(row["parse_status"] for row in rows))
+    return rows
+
+
+def relevance_outcome(answer: Answer) -> tuple[int | None, str, str]:
+    """(label, explanation, parse status) of an answer; errors and truncations say so."""
+    if answer.error is not None or answer.text is None:
+        return None, "", "error"
+    parsed = prompts.parse_relevance(answer.text)
+    if parsed.status in prompts.USABLE_STATUSES:
+        return parsed.label, parsed.explanation, parsed.status
+    if answer.forced_label is not None:
+        return answer.forced_label, parsed.explanation, prompts.FORCED
+    if answer.finish_reason == "length":
+        return None, parsed.explanation, "truncated"
+    return None, parsed.explanation, parsed.status
+
+
+def _judgment(pair: dict, item: Prompt, answer: Answer, teacher: Teacher) -> dict:
+    label, explanation, status = relevance_outcome(answer)
+    return {
+        "site": pair["site"], "pair_id": pair["pair_id"], "question_id": pair["question_id"], "url": pair["url"],
+        "source": pair.get("source"), "document": prompts.truncate_document(pair["document"]), "label": label, "explanation": explanation, "parse_status": status,
+        "raw_answer": answer.text, "finish_reason": answer.finish_reason, "label_probs": answer.label_probs,
+        "model": teacher.model, "prompt_version": PROMPT_VERSION, "cache_key": item.key, "error": answer.error,
+        "attempts": answer.attempts, "latency_s": answer.latency_s, "prompt_tokens": answer.prompt_tokens,
+        "completion_tokens": answer.completion_tokens,
+    }
+
+
+# -- OpenAI batch files (OpenAI's batch API, `vllm run-batch`) ---------------------------------
+
+
+def export_batch(pairs: list[dict], teacher: OpenAITeacher, cache: AnswerCache, path: Path) -> int:
+    """Write the not-yet-answered relevance requests as batch JSONL (custom_id = cache key)."""
+    items = [_prompt(teacher, RELEVANCE, prompts.relevance_messages(p["question"], p["document"])) for p in pairs]
+    cached = cache.get_many(item.key for item in items)
+    pending = {item.key: item for item in items if item.key not in cached}
+    with open(path, "w", encoding="utf-8") as out:
+        for item in pending.values():
+            line = {"custom_id": item.key, "method": "POST", "url": "/v1/chat/completions", "body": teacher._request(item)}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return len(pending)
+
+
+def import_batch(path: Path, teacher: OpenAITeacher, cache: AnswerCache) -> dict[str, int]:
+    """Store the answers of a batch output JSONL in the cache; failed lines are counted, not stored."""
+    from openai.types.chat import ChatCompletion
+
+    counts = Counter()
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            response = record.get("response") or {}
+            if record.get("error") or response.get("status_code") != 200:
+                counts["failed"] += 1
+                continue
+            try:
+                answer = _answer_from(ChatCompletion.model_validate(response["body"]), 0.0, 1)
+            except Exception as exc:  # noqa: BLE001 - lines before this one are already stored
+                raise ValueError(f"{path}:{number}: not a chat completion ({exc})") from exc
+            if answer.error is not None:
+                counts["failed"] += 1
+                continue
+            answer.latency_s = None
+            cache.put(record["custom_id"], RELEVANCE, teacher.model, answer)
+            counts["stored"] += 1
+    return dict(counts)
