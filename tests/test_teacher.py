@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openai_server import OpenAIServer, default_answer
 
-from reasonrank_assets.core import prompts
+from reasonrank_assets.core import prompts, warehouse
 from reasonrank_assets.core import teacher as T
 
 KEY_ENV = "REASONRANK_TEST_TEACHER_KEY"
@@ -57,6 +57,7 @@ def test_judges_every_pair_then_an_unchanged_rerun_makes_zero_calls(tmp_path):
         assert [r["label"] for r in rows] == [expected_label(p) for p in pairs]
         assert {r["parse_status"] for r in rows} == {"ok"}
         assert summary["calls"] == 12 and summary["cache_hits"] == 0
+        assert warehouse.to_arrow("teacher_judgments", rows).num_rows == 12
         for row in rows:
             assert row["label_probs"].index(max(row["label_probs"])) == row["label"]
             assert row["prompt_tokens"] > 0 and row["completion_tokens"] > 0 and row["latency_s"] >= 0
@@ -235,6 +236,7 @@ def test_generate_queries_parses_dedups_and_reports_status(tmp_path):
     assert [(r["query_rank"], r["query"], r["status"]) for r in by_question[2]] == [(0, None, "empty")]
     assert by_question[9][0]["status"] == "error" and "500" in by_question[9][0]["error"]
     assert server.requests[0]["max_tokens"] == 128 and "logprobs" not in server.requests[0]
+    assert warehouse.to_arrow("search_queries", rows).num_rows == len(rows)
 
 
 # -- kill -9 mid-run: the next run pays only for what was not answered ---------------------------
