@@ -9,6 +9,9 @@ with a function of the messages, can wait a fixed latency, and can misbehave on 
         ...
         server.answered  # completions actually delivered (what a paid API bills)
 
+Run alone, `python tests/openai_server.py --latency 0.5` prints its URL and serves until killed;
+`GET /v1/stats` gives its counters to a client in another process.
+
 Faults, consumed one per request in order (or chosen per request by `fault_when(body)`):
 "429" (rate limited, Retry-After: 0), "500", "timeout" (answer after `slow_s`),
 "malformed" (200 with a body that is not JSON), "no_choices" (valid JSON, empty choices),
@@ -174,6 +177,7 @@ class OpenAIServer:
 class _Handler(BaseHTTPRequestHandler):
     owner: OpenAIServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once, not 40 ms apart (delayed ACK)
 
     def log_message(self, *args) -> None:  # quiet: tests read counters, not logs
         pass
@@ -184,15 +188,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        self._headers_buffer.append(b"\r\n" + payload)  # one write for headers and body
+        self.flush_headers()
 
     def _error(self, status: int, message: str, headers: dict | None = None) -> None:
         error = {"error": {"message": message, "type": "test_error", "code": status}}
         self._send(status, json.dumps(error).encode(), headers)
 
     def do_GET(self) -> None:
-        if self.path.rstrip("/").endswith("/models"):
+        if self.path.rstrip("/").endswith("/stats"):  # counters, for a client in another process
+            owner = self.owner
+            stats = {"received": owner.received, "answered": owner.answered, "max_in_flight": owner.max_in_flight}
+            self._send(200, json.dumps(stats).encode())
+        elif self.path.rstrip("/").endswith("/models"):
             models = {"object": "list", "data": [{"id": self.owner.model, "object": "model", "owned_by": "test"}]}
             self._send(200, json.dumps(models).encode())
         else:
@@ -243,3 +251,19 @@ class _Handler(BaseHTTPRequestHandler):
             return  # the client is gone (timed out or killed): nothing was delivered
         with owner._lock:
             owner.answered += 1
+
+
+def main() -> None:
+    """Serve from the command line (a separate process keeps the server off the client's GIL)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A test OpenAI-compatible server on 127.0.0.1")
+    parser.add_argument("--latency", type=float, default=0.0)
+    args = parser.parse_args()
+    server = OpenAIServer(latency_s=args.latency).start()
+    print(server.url, flush=True)  # the parent reads this line; the counters are at GET /v1/stats
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
