@@ -1,0 +1,364 @@
+"""StackExchange data dumps -> post rows -> selected questions and the web pages their answers cite.
+
+Reads a site's `Posts.xml` as published, or the site's `.7z` archive from the public data dump,
+as a stream: lxml's pull parser gets the file in 1 MiB chunks and every row element is freed once
+read, so memory stays flat on a multi-GB file. A 7z member is decompressed by py7zr in a thread
+that hands chunks over a small bounded queue (nothing is extracted to disk).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .urls import normalize_url
+
+CHUNK_BYTES = 1 << 20
+QUESTION, ANSWER = 1, 2
+_BLOCK_TAGS = {"p", "div", "pre", "blockquote", "li", "ul", "ol", "tr", "table", "hr",
+               "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class DumpError(Exception):
+    """A dump file that cannot be read on: not well-formed XML, a broken archive, no Posts.xml."""
+
+    def __init__(self, file: Path | str, line: int | None, reason: str):
+        self.file, self.line, self.reason = str(file), line, reason
+        where = f"{file}, line {line}" if line else str(file)
+        super().__init__(f"{where}: {reason}")
+
+
+# ---------------------------------------------------------------- finding dumps
+
+
+def find_site_dumps(inbox: Path) -> dict[str, Path]:
+    """Site name -> dump file, for `<inbox>/<site>/Posts.xml` and `<inbox>/<site>.7z`.
+
+    The data dump also names Stack Overflow's archive `stackoverflow.com-Posts.7z`; that spelling
+    is accepted too. Where a site has both, the unpacked Posts.xml wins (it is faster to read).
+    """
+    inbox = Path(inbox)
+    found: dict[str, Path] = {}
+    for archive in sorted(inbox.glob("*.7z")):
+        site = archive.name[: -len(".7z")]
+        found[site.removesuffix("-Posts")] = archive
+    for posts in sorted(inbox.glob("*/Posts.xml")):
+        found[posts.parent.name] = posts
+    return dict(sorted(found.items()))
+
+
+# ---------------------------------------------------------------- reading posts
+
+
+def read_posts(
+    path: Path, site: str, errors: list[dict] | None = None, post_types: Iterable[int] = (QUESTION, ANSWER)
+) -> Iterator[dict]:
+    """Yield `stackexchange_posts` rows from a Posts.xml or a site .7z archive, streaming.
+
+    Only questions and answers by default (`post_types`; tag wikis and the like are of no use).
+    A malformed row is appended to `errors` as {"file", "line", "post_id", "error"} and skipped.
+    A file that is not well-formed XML raises DumpError with its file and line, after every
+    row before the fault has been yielded.
+    """
+    path = Path(path)
+    wanted = set(post_types)
+    parser = etree.XMLPullParser(events=("end",), tag="row", huge_tree=True,
+                                 resolve_entities=False, no_network=True)
+    chunks = _read_7z_member(path) if path.suffix == ".7z" else _read_file(path)
+    try:
+        for chunk in chunks:
+            try:
+                parser.feed(chunk)
+            except etree.XMLSyntaxError as exc:
+                yield from _rows(parser, path, site, wanted, errors)  # rows before the fault
+                raise DumpError(path, exc.lineno, f"not well-formed XML: {exc.msg}") from exc
+            yield from _rows(parser, path, site, wanted, errors)
+        try:
+            parser.close()
+        except etree.XMLSyntaxError as exc:
+            yield from _rows(parser, path, site, wanted, errors)
+            raise DumpError(path, exc.lineno, f"not well-formed XML: {exc.msg}") from exc
+        yield from _rows(parser, path, site, wanted, errors)
+    finally:
+        chunks.close()
+
+
+def _rows(parser, path: Path, site: str, wanted: set[int], errors: list[dict] | None) -> Iterator[dict]:
+    for _, element in parser.read_events():
+        attrib, line = dict(element.attrib), element.sourceline
+        _free(element)
+        try:
+            row = post_row(attrib, site)
+        except ValueError as exc:
+            if errors is not None:
+                errors.append({"file": str(path), "line": line, "post_id": attrib.get("Id"), "error": str(exc)})
+            continue
+        if row["post_type_id"] in wanted:
+            yield row
+
+
+def _free(element) -> None:
+    """Drop a parsed row and its already-read siblings so the tree never grows."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def _read_file(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK_BYTES):
+            yield chunk
+
+
+def post_row(attrib: dict[str, str], site: str) -> dict:
+    """One `stackexchange_posts` row from a dump row's attributes; ValueError names the bad field."""
+    body_text, links = html_to_text(attrib.get("Body", ""))
+    return {
+        "site": site,
+        "post_id": _int(attrib, "Id", required=True),
+        "post_type_id": _int(attrib, "PostTypeId", required=True),
+        "parent_id": _int(attrib, "ParentId"),
+        "accepted_answer_id": _int(attrib, "AcceptedAnswerId"),
+        "score": _int(attrib, "Score") or 0,
+        "answer_count": _int(attrib, "AnswerCount"),
+        "title": attrib.get("Title"),
+        "body_text": body_text,
+        "tags": parse_tags(attrib.get("Tags", "")),
+        "creation_date": _date(attrib, "CreationDate"),
+        "links": links,
+    }
+
+
+def _int(attrib: dict, name: str, required: bool = False) -> int | None:
+    value = attrib.get(name)
+    if value is None or value == "":
+        if required:
+            raise ValueError(f"missing attribute {name}")
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"attribute {name}={value!r} is not an integer") from None
+
+
+def _date(attrib: dict, name: str) -> datetime | None:
+    value = attrib.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"attribute {name}={value!r} is not an ISO date") from None
+
+
+def parse_tags(tags: str) -> list[str]:
+    """Tags as published: `<a><b>` in older dumps, `|a|b|` since 2024."""
+    separators = tags.replace("><", "|").strip("<>|")
+    return [t for t in separators.split("|") if t]
+
+
+def html_to_text(body: str) -> tuple[str, list[str]]:
+    """Plain text of a post's HTML body (paragraphs kept apart, code kept as is) and its link hrefs."""
+    if not body or not body.strip():
+        return "", []
+    try:
+        root = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body.strip(), []
+    links = [a.get("href") for a in root.iter("a") if a.get("href")]
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            continue
+        if element.tag == "br":
+            element.tail = "\n" + (element.tail or "")
+        elif element.tag in _BLOCK_TAGS:
+            element.tail = "\n\n" + (element.tail or "") if element.tag != "li" else "\n" + (element.tail or "")
+            if element.tag == "li":
+                element.text = "- " + (element.text or "")
+    lines = [line.rstrip() for line in root.text_content().splitlines()]
+    text, blank = [], 0
+    for line in lines:
+        blank = blank + 1 if not line.strip() else 0
+        if blank <= 1:
+            text.append(line)
+    return "\n".join(text).strip(), links
+
+
+# ---------------------------------------------------------------- 7z streaming
+
+
+def _read_7z_member(path: Path, member: str = "Posts.xml") -> Iterator[bytes]:
+    """Chunks of the archive's Posts.xml, decompressed by a thread, held at most a few at a time."""
+    import py7zr
+    from py7zr.io import Py7zIO, WriterFactory
+
+    chunks: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+    done = object()
+
+    class Sink(Py7zIO):
+        def write(self, s) -> int:
+            while not stop.is_set():
+                try:
+                    chunks.put(bytes(s), timeout=0.1)
+                    return len(s)
+                except queue.Full:
+                    continue
+            raise _Stopped()
+
+        def read(self, size=None) -> bytes:
+            return b""
+
+        def seek(self, offset, whence=0) -> int:
+            return 0
+
+        def flush(self) -> None:
+            pass
+
+        def size(self) -> int:
+            return 0
+
+    class Factory(WriterFactory):
+        def create(self, filename: str) -> Py7zIO:
+            return Sink()
+
+    try:
+        archive = py7zr.SevenZipFile(path, mode="r")
+    except Exception as exc:  # py7zr raises several types for a broken archive
+        raise DumpError(path, None, f"cannot open 7z archive: {exc}") from exc
+    names = [n for n in archive.getnames() if n.rsplit("/", 1)[-1].lower() == member.lower()]
+    if not names:
+        archive.close()
+        raise DumpError(path, None, f"no {member} in the archive")
+
+    def extract() -> None:
+        try:
+            archive.extract(targets=names[:1], factory=Factory())
+            chunks.put(done)
+        except _Stopped:
+            pass
+        except Exception as exc:
+            chunks.put(exc)
+        finally:
+            archive.close()
+
+    worker = threading.Thread(target=extract, name=f"7z:{path.name}", daemon=True)
+    worker.start()
+    try:
+        while (item := chunks.get()) is not done:
+            if isinstance(item, Exception):
+                raise DumpError(path, None, f"7z decompression failed: {item}") from item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+
+
+class _Stopped(Exception):
+    """Raised inside py7zr's writer when the reader has gone away."""
+
+
+# ---------------------------------------------------------------- selecting questions
+
+
+@dataclass
+class QuestionRules:
+    """Which questions make training data. Defaults: scored questions whose well-scored answers
+    cite at least one web page outside StackExchange."""
+
+    min_question_score: int = 1
+    require_accepted_answer: bool = False
+    min_answer_score: int = 1  # answers below this are not trusted to cite good pages
+    accepted_answer_only: bool = False  # cite only from the accepted answer
+    require_cited_url: bool = True
+    tags_any: list[str] = field(default_factory=list)  # empty: every tag
+    max_questions: int | None = None  # the highest-scoring ones (ties: lower id first)
+
+
+def question_text(title: str | None, body: str) -> str:
+    """What every model is given as the question: title + body."""
+    return f"{title or ''}\n\n{body}".strip()
+
+
+def select_questions(posts: Iterable[dict], rules: QuestionRules) -> tuple[list[dict], list[dict]]:
+    """(`questions` rows, `cited_urls` rows) in one pass over post rows.
+
+    Holds the questions that pass the question rules and, per answer that cites something,
+    its normalised links: never the whole dump.
+    """
+    tags_any = set(rules.tags_any)
+    questions: dict[int, dict] = {}
+    citing_answers: dict[int, list[tuple[int, int, list[tuple[str, str]]]]] = defaultdict(list)
+    for post in posts:
+        if post["post_type_id"] == QUESTION and _question_passes(post, rules, tags_any):
+            questions[post["post_id"]] = _question_row(post)
+        elif post["post_type_id"] == ANSWER and post["parent_id"] is not None and post["score"] >= rules.min_answer_score:
+            links = [(url, raw) for raw in post["links"] if (url := normalize_url(raw))]
+            if links:
+                citing_answers[post["parent_id"]].append((post["post_id"], post["score"], links))
+
+    selected, cited = [], []
+    for question in questions.values():
+        rows = _cited_rows(question, citing_answers.get(question["question_id"], []), rules)
+        question["n_cited_urls"] = len(rows)
+        if rows or not rules.require_cited_url:
+            selected.append(question)
+            cited.extend(rows)
+    if rules.max_questions is not None:
+        selected.sort(key=lambda q: (-q["score"], q["question_id"]))
+        selected = selected[: rules.max_questions]
+        keep = {q["question_id"] for q in selected}
+        cited = [c for c in cited if c["question_id"] in keep]
+    selected.sort(key=lambda q: q["question_id"])
+    return selected, cited
+
+
+def _question_passes(post: dict, rules: QuestionRules, tags_any: set[str]) -> bool:
+    return (
+        post["score"] >= rules.min_question_score
+        and (not rules.require_accepted_answer or post["accepted_answer_id"] is not None)
+        and (not tags_any or bool(tags_any.intersection(post["tags"])))
+    )
+
+
+def _question_row(post: dict) -> dict:
+    return {
+        "site": post["site"],
+        "question_id": post["post_id"],
+        "title": post["title"] or "",
+        "body": post["body_text"],
+        "text": question_text(post["title"], post["body_text"]),
+        "tags": post["tags"],
+        "score": post["score"],
+        "accepted_answer_id": post["accepted_answer_id"],
+        "answer_count": post["answer_count"] or 0,
+        "creation_date": post["creation_date"],
+        "n_cited_urls": 0,
+    }
+
+
+def _cited_rows(question: dict, answers: list, rules: QuestionRules) -> list[dict]:
+    """One row per distinct URL: cited by the accepted answer if it is, else by the best-scored one."""
+    accepted = question["accepted_answer_id"]
+    best: dict[str, dict] = {}
+    for answer_id, answer_score, links in answers:
+        is_accepted = answer_id == accepted
+        if rules.accepted_answer_only and not is_accepted:
+            continue
+        for url, raw in links:
+            row = {"site": question["site"], "question_id": question["question_id"], "answer_id": answer_id,
+                   "answer_score": answer_score, "is_accepted": is_accepted, "url": url, "raw_url": raw}
+            current = best.get(url)
+            if current is None or (is_accepted, answer_score) > (current["is_accepted"], current["answer_score"]):
+                best[url] = row
+    return sorted(best.values(), key=lambda r: (-r["is_accepted"], -r["answer_score"], r["answer_id"], r["url"]))
