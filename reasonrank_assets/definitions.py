@@ -1,6 +1,5 @@
 """The reasonrank code location: every stage of the method as one lineage graph."""
 
-from __future__ import annotations
 
 import os
 

@@ -1,6 +1,5 @@
 """Jobs, the page-refresh schedule, and the sensor that notices new StackExchange dumps."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path
@@ -15,14 +14,14 @@ SITE_ASSETS = ["stackexchange_posts", "questions", "cited_urls", "web_pages", "s
 BENCHMARK_ASSETS = ["benchmark_queries", "benchmark_documents", "benchmark_qrels", "first_stage_runs"]
 TRAINING_ASSETS = ["training_examples", "student_sft", "refinement_rollouts", "student_refined"]
 
-site_data_job = dg.define_asset_job("site_data_job", selection=SITE_ASSETS, partitions_def=site_partitions)
+site_data_job = dg.define_asset_job("site_data_job", selection=SITE_ASSETS)
 benchmark_job = dg.define_asset_job("benchmark_job", selection=BENCHMARK_ASSETS)
 training_job = dg.define_asset_job("training_job", selection=TRAINING_ASSETS)
 reranking_job = dg.define_asset_job("reranking_job", selection=["reranked_runs"])
 scores_job = dg.define_asset_job("scores_job", selection=["benchmark_scores"])
 # The refresh re-runs the crawl (due URLs only, with conditional requests); downstream assets
 # follow by their automation conditions.
-page_refresh_job = dg.define_asset_job("page_refresh_job", selection=["web_pages"], partitions_def=site_partitions)
+page_refresh_job = dg.define_asset_job("page_refresh_job", selection=["web_pages"])
 
 JOBS = [site_data_job, benchmark_job, training_job, reranking_job, scores_job, page_refresh_job]
 

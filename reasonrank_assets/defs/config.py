@@ -4,7 +4,6 @@ The core keeps plain dataclasses (usable from a notebook or the CLI); `config_cl
 a `dg.Config` with the same fields and defaults, shown and editable in the launchpad.
 """
 
-from __future__ import annotations
 
 import dataclasses
 import types
@@ -19,6 +18,8 @@ def _config_type(tp):
     if tp is Path:
         return str
     origin = typing.get_origin(tp)
+    if origin is tuple:  # an immutable default in the core is a list in run config
+        return list[_config_type(typing.get_args(tp)[0])]
     if origin in (typing.Union, types.UnionType):
         return typing.Optional[_config_type(next(a for a in typing.get_args(tp) if a is not type(None)))]
     return tp
@@ -39,15 +40,20 @@ def config_class(settings_type: type, name: str, defaults: object | None = None)
             value = field.default
         else:
             value = field.default_factory()
-        namespace[field.name] = str(value) if isinstance(value, Path) else value
+        if isinstance(value, Path):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        namespace[field.name] = value
     namespace["__annotations__"] = annotations
     namespace["__doc__"] = settings_type.__doc__
 
-    names = set(annotations)
+    tuples = {name for name, tp in hints.items() if typing.get_origin(tp) is tuple}
 
     def to_settings(self):
         # Subclasses may add Dagster-only fields (a launcher, a list of students): leave those out.
-        return settings_type(**{k: v for k, v in self.model_dump().items() if k in names})
+        values = {k: v for k, v in self.model_dump().items() if k in annotations}
+        return settings_type(**{k: tuple(v) if k in tuples else v for k, v in values.items()})
 
     namespace["to_settings"] = to_settings
     return type(name, (dg.Config,), namespace)

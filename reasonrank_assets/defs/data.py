@@ -1,6 +1,5 @@
 """Web data: StackExchange dumps -> questions and the pages their answers cite."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """Evaluation: benchmarks per domain, first-stage runs, the students' reranked runs, the scores."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Resources: where the project keeps its files, the warehouse IO manager, the teacher endpoint."""
 
-from __future__ import annotations
 
 import dataclasses
 import json

@@ -1,6 +1,5 @@
 """The teacher stage: search queries, candidate pairs, judgments, and the training set."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,7 +1,6 @@
 """Student training: SFT distillation, rollouts, refinement. Each trains in a subprocess through
 Dagster Pipes, so the same asset runs under `accelerate launch` (multi-GPU, DeepSpeed) on a GPU node."""
 
-from __future__ import annotations
 
 import json
 import sys
