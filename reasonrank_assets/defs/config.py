@@ -25,17 +25,18 @@ def _config_type(tp):
     return tp
 
 
-def config_class(settings_type: type, name: str, defaults: object | None = None) -> type[dg.Config]:
-    """A `dg.Config` subclass mirroring `settings_type`; `defaults` (an instance) overrides defaults."""
+def config_class(settings_type: type, name: str, defaults: object | None = None, base: type = dg.Config) -> type:
+    """A `dg.Config` (or `base`) subclass mirroring `settings_type`; `defaults` (an instance)
+    overrides the dataclass defaults."""
     hints = typing.get_type_hints(settings_type)
-    base = dataclasses.asdict(defaults) if defaults is not None else {}
+    overrides = dataclasses.asdict(defaults) if defaults is not None else {}
     annotations, namespace = {}, {}
     for field in dataclasses.fields(settings_type):
         if not field.init:
             continue
         annotations[field.name] = _config_type(hints[field.name])
-        if field.name in base:
-            value = base[field.name]
+        if field.name in overrides:
+            value = overrides[field.name]
         elif field.default is not dataclasses.MISSING:
             value = field.default
         else:
@@ -46,9 +47,10 @@ def config_class(settings_type: type, name: str, defaults: object | None = None)
             value = list(value)
         namespace[field.name] = value
     namespace["__annotations__"] = annotations
+    namespace["__module__"] = settings_type.__module__
     namespace["__doc__"] = settings_type.__doc__
 
-    tuples = {name for name, tp in hints.items() if typing.get_origin(tp) is tuple}
+    tuples = {key for key, tp in hints.items() if typing.get_origin(tp) is tuple}
 
     def to_settings(self):
         # Subclasses may add Dagster-only fields (a launcher, a list of students): leave those out.
@@ -56,4 +58,4 @@ def config_class(settings_type: type, name: str, defaults: object | None = None)
         return settings_type(**{k: tuple(v) if k in tuples else v for k, v in values.items()})
 
     namespace["to_settings"] = to_settings
-    return type(name, (dg.Config,), namespace)
+    return types.new_class(name, (base,), {}, lambda ns: ns.update(namespace))

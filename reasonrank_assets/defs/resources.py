@@ -1,7 +1,6 @@
 """Resources: where the project keeps its files, the warehouse IO manager, the teacher endpoint."""
 
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -9,7 +8,10 @@ from typing import Any
 import dagster as dg
 
 from reasonrank_assets.core import embedded
+from reasonrank_assets.core.models import SMOLLM2
+from reasonrank_assets.core.teacher import TeacherConfig
 from reasonrank_assets.core.warehouse import Warehouse
+from reasonrank_assets.defs.config import config_class
 
 
 class Project(dg.ConfigurableResource):
@@ -102,32 +104,12 @@ def markdown_preview(rows: list[dict], limit: int = 5, width: int = 60) -> str:
     return "\n".join(lines)
 
 
-class Teacher(dg.ConfigurableResource):
-    """The teacher LLM: an OpenAI-compatible endpoint, or a local transformers model.
-
-    The API key is never a field: `api_key_env` names the environment variable that holds it.
-    """
-
-    backend: str = "transformers"
-    model: str = "smollm2-135m-instruct"
-    base_url: str | None = None
-    api_key_env: str = "OPENAI_API_KEY"
-    concurrency: int = 50
-    temperature: float = 0.0
-    max_tokens: int = 96
-    query_max_tokens: int = 96
-    timeout_s: float = 120.0
-    max_retries: int = 5
-    force_label: bool = True
-    batch_size: int = 8
-
-    def config(self):
-        from reasonrank_assets.core.teacher import TeacherConfig
-
-        return dataclass_from(TeacherConfig, self)
-
-
-def dataclass_from(cls, source) -> Any:
-    """Build core dataclass `cls` from the same-named fields of a Dagster config/resource."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in source.model_dump().items() if k in names})
+# The teacher LLM: any OpenAI-compatible endpoint, or a local transformers model. The API key is
+# never a field: `api_key_env` names the environment variable that holds it. Defaults: the
+# embedded demo's local SmolLM2, short explanations, labels forced when the small model drifts.
+Teacher = config_class(
+    TeacherConfig,
+    "Teacher",
+    TeacherConfig(backend="transformers", model=SMOLLM2, max_tokens=96, query_max_tokens=96, force_label=True),
+    base=dg.ConfigurableResource,
+)

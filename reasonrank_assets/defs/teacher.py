@@ -21,7 +21,7 @@ def _cache(project: Project) -> AnswerCache:
 @dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "llm"}, code_version="1")
 def search_queries(context: dg.AssetExecutionContext, project: Project, teacher_llm: Teacher, questions: list[dict]) -> list[dict]:
     """Up to 10 teacher-written web search queries per question, parsed and deduplicated."""
-    client = teacher.make_teacher(teacher_llm.config())
+    client = teacher.make_teacher(teacher_llm.to_settings())
     rows = teacher.generate_queries(questions, client, _cache(project))
     context.add_output_metadata({"questions": len(questions), "model": teacher_llm.model})
     return rows
@@ -54,7 +54,7 @@ def teacher_judgments(
     context: dg.AssetExecutionContext, config: JudgmentChecks, project: Project, teacher_llm: Teacher, candidate_pairs: list[dict]
 ):
     """The teacher's explanation and graded label (0/1/2) for every candidate pair, with its parse status."""
-    client = teacher.make_teacher(teacher_llm.config())
+    client = teacher.make_teacher(teacher_llm.to_settings())
     rows = teacher.judge_pairs(candidate_pairs, client, _cache(project))
     statuses: dict[str, int] = {}
     for row in rows:
