@@ -1,0 +1,156 @@
+"""Zero-shot SmolLM2-135M-Instruct as a pointwise reranker on NovelEval and TREC DL 2019.
+
+    .venv/bin/python benchmarks/rerank.py [--budget-minutes 55] [--explain-max-new-tokens 256]
+
+Prints nDCG@10 of BM25, all-MiniLM-L6-v2 cosine reranking (the CPU baseline a user reaches for)
+and the LLM reranker in both modes (label-only at full depth; explanation-first on NovelEval
+and DL19's top 20), each with its ratio to BM25 and a paired t-test against BM25 on the same
+queries; then pairs/s batched against one pair at a time.
+
+First stages: NovelEval = bm25s (Lucene k1=0.9 b=0.4, Porter) over each query's 20 judged
+passages; DL19 = the published Anserini BM25 top-100 (`bm25.trec`, nDCG@10 50.58).
+The CPU is shared: each section gets a time budget and runs whole queries until it is spent;
+the table says how many queries each row covers, and every comparison uses the same queries.
+Reads ../shared/data in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data"
+
+from reasonrank_assets.core import benchmarks, metrics, rerank, retrieval  # noqa: E402
+from reasonrank_assets.core.models import SMOLLM2, resolve_model  # noqa: E402
+
+
+def first_stages() -> dict[str, tuple]:
+    novel = benchmarks.load_benchmark(f"noveleval:{DATA / 'noveleval'}")
+    novel_bm25 = retrieval.bm25_run(novel.queries, novel.documents, k=20, candidates=retrieval.candidates_from_qrels(novel.qrels))
+    dl19 = benchmarks.load_benchmark(f"dl19:{DATA / 'trec-dl-2019'}")
+    dl19_bm25 = retrieval.read_run(dl19.run_files["bm25"], "dl19", "default", system="bm25-anserini", k=100)
+    return {"noveleval": (novel, novel_bm25, retrieval.bm25_variant()), "dl19": (dl19, dl19_bm25, "Anserini BM25 default (published run)")}
+
+
+def rerank_within_budget(reranker, bench, first_stage, depth: int, seconds: float, max_queries: int | None = None):
+    """Whole queries in file order until the budget is spent; returns (rows, query ids, pairs/s)."""
+    rows, done, pairs, start = [], [], 0, time.time()
+    for query in bench.queries:
+        if (time.time() - start > seconds and done) or len(done) == max_queries:
+            break
+        hits = [r for r in first_stage if r["query_id"] == query["query_id"]]
+        rows += rerank.rerank_run(reranker, [query], bench.documents, hits, depth=depth)
+        done.append(query["query_id"])
+        pairs += min(depth, len(hits))
+        print(f"  {reranker.name} {bench.name}: {len(done)}/{len(bench.queries)} queries, {time.time() - start:.0f}s", file=sys.stderr, flush=True)
+    return rows, done, pairs / (time.time() - start)
+
+
+def only(rows, query_ids):
+    keep = set(query_ids)
+    return [r for r in rows if r["query_id"] in keep]
+
+
+def table_rows(bench, bm25, minilm, system_rows, query_ids, depth, variant):
+    queries = only(bench.queries, query_ids)
+    base = metrics.evaluate(only(bm25, query_ids), bench.qrels, queries)
+    lines = []
+    for name, rows, speed in [("BM25 (first stage)", bm25, None), (f"all-MiniLM-L6-v2 cosine @{depth}", minilm, None)] + system_rows:
+        result = metrics.evaluate(only(rows, query_ids), bench.qrels, queries)
+        value = result["aggregate"]["nDCG@10"]
+        failed = sum(1 for r in only(rows, query_ids) if r.get("status") in ("no_label", "bad_label", "error"))
+        judged = sum(1 for r in only(rows, query_ids) if r.get("status") not in (None, "not_reranked"))
+        lines.append(
+            (
+                bench.name,
+                name,
+                len(query_ids),
+                100 * value,
+                value / base["aggregate"]["nDCG@10"],
+                metrics.paired_test(result["per_query"]["nDCG@10"], base["per_query"]["nDCG@10"]) if rows is not bm25 else float("nan"),
+                f"{failed}/{judged}" if judged else "-",
+                f"{speed:.2f}" if speed else "-",
+            )
+        )
+    return lines, variant
+
+
+def throughput(model_dir: str, bench, bm25, mode: str, n_pairs: int, batch_size: int, max_new_tokens: int):
+    """pairs/s of the same pairs judged batched and one at a time."""
+    query = bench.queries[0]
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    docs = [text[r["doc_id"]] for r in bm25 if r["query_id"] == query["query_id"]][:n_pairs]
+    speeds = {}
+    for size in (batch_size, 1):
+        reranker = rerank.Reranker.from_pretrained(model_dir, mode=mode, batch_size=size, max_new_tokens=max_new_tokens)
+        start = time.time()
+        reranker.judge(query["query"], docs)
+        speeds[size] = len(docs) / (time.time() - start)
+    return speeds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--budget-minutes", type=float, default=55.0, help="total time for the LLM reranking sections")
+    parser.add_argument("--explain-max-new-tokens", type=int, default=256, help="cap on an explanation (the method allows 1024)")
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--model", default=SMOLLM2, help="checkpoint directory or alias (default: SmolLM2-135M-Instruct)")
+    parser.add_argument("--max-queries", type=int, default=None, help="cap per section (smoke runs)")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"skipped: real data not found at {DATA}")
+        return 0
+    started = time.time()
+    model_dir = resolve_model(args.model)
+    stages = first_stages()
+    budget = args.budget_minutes * 60
+    plan = {  # (section, mode, depth, share of the budget)
+        ("noveleval", "label_only", 20): 0.12,
+        ("dl19", "label_only", 100): 0.40,
+        ("noveleval", "explain", 20): 0.20,
+        ("dl19", "explain", 20): 0.16,
+    }
+    print("throughput (pairs/s, same pairs, batched vs one at a time):", file=sys.stderr, flush=True)
+    speed_lines = []
+    novel, novel_bm25, _ = stages["noveleval"]
+    for mode, n_pairs, max_new in (("label_only", 16, 1), ("explain", 8, 64)):
+        speeds = throughput(model_dir, novel, novel_bm25, mode, n_pairs, args.batch_size, max_new)
+        speed_lines.append((mode, n_pairs, max_new, speeds[args.batch_size], speeds[1], speeds[args.batch_size] / speeds[1]))
+
+    results: dict[tuple, tuple] = {}
+    for (name, mode, depth), share in plan.items():
+        bench, bm25, _ = stages[name]
+        reranker = rerank.Reranker.from_pretrained(model_dir, mode=mode, batch_size=args.batch_size, max_new_tokens=args.explain_max_new_tokens)
+        results[(name, mode, depth)] = rerank_within_budget(reranker, bench, bm25, depth, share * budget, args.max_queries)
+
+    lines = []
+    for (name, mode, depth), (rows, ids, speed) in results.items():
+        bench, bm25, variant = stages[name]
+        head = [r for r in bm25 if r["rank"] <= depth]
+        minilm = retrieval.cosine_rerank(only(bench.queries, ids), bench.documents, only(head, ids), depth=depth)
+        table, _ = table_rows(bench, only(bm25, ids), minilm, [(f"{Path(model_dir).name} {mode} @{depth}", rows, speed)], ids, depth, variant)
+        lines += table
+
+    print(f"# benchmarks/rerank.py: {Path(model_dir).name} zero-shot (bf16, CPU, greedy), batch {args.batch_size}, "
+          f"explanations capped at {args.explain_max_new_tokens} new tokens, budget {args.budget_minutes:.0f} min")
+    for name, (_, _, variant) in stages.items():
+        print(f"# {name} first stage: {variant}")
+    print()
+    print(f"{'data':10} {'system':36} {'queries':>7} {'nDCG@10':>8} {'x BM25':>7} {'p vs BM25':>9} {'failed':>9} {'pairs/s':>8}")
+    for data, system, n, value, ratio, p, failed, speed in lines:
+        print(f"{data:10} {system:36} {n:>7} {value:8.2f} {ratio:7.3f} {p:9.3g} {failed:>9} {speed:>8}")
+    print()
+    print(f"{'throughput':10} {'mode':12} {'pairs':>5} {'new tok':>7} {'batched':>8} {'one-by-one':>10} {'speed-up':>8}")
+    for mode, n, max_new, batched, single, ratio in speed_lines:
+        print(f"{'noveleval':10} {mode:12} {n:>5} {max_new:>7} {batched:8.2f} {single:10.2f} {ratio:7.2f}x")
+    print(f"\n# wall time {(time.time() - started) / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,476 @@
+"""The pointwise reranker: explain then label (the method), or the label alone (the ablation).
+
+For each (query, document) the model answers the same prompt the student is trained on
+(`prompts.relevance_messages`). The ranking key is (label, expected label, first-stage score):
+the label the model wrote; then, among equal labels, the expected label sum(l * p(l)) from the
+next-token probabilities of "0", "1", "2" right after "Relevance Label:"; then the first stage.
+Which of the three placed each item is recorded. An item the model fails on (no label, a bad
+label, an error) keeps its first-stage place and is counted in `status`.
+
+    from reasonrank_assets.core.rerank import Reranker
+    reranker = Reranker.from_pretrained("path/to/student")
+    for judgment in reranker.rerank("why is the sky blue?", ["Rayleigh scattering ...", "..."]):
+        print(judgment.doc_id, judgment.label, judgment.decided_by)
+
+Backends: transformers (CPU/GPU; batched, left-padded, greedy, stop at " ##") and vLLM (GPU extra,
+prefix caching shares the query's prompt prefix across its documents; import-guarded, untested here).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from reasonrank_assets.core import prompts
+
+MODES = ("explain", "label_only")
+LABELS = (0, 1, 2)
+_ENDS_WITH_LABEL_PREFIX = re.compile(r"relevance\s+label\s*:\s*\**\s*$", re.IGNORECASE)
+
+
+@dataclass
+class RerankSettings:
+    mode: str = "explain"  # "explain" (the method) or "label_only" (the ablation)
+    max_new_tokens: int = 1024
+    batch_size: int = 8
+    depth: int = 100  # first-stage hits reranked per query; the rest keep their order below them
+    dtype: str = "bfloat16"  # "bfloat16", "float16", "float32" or "auto"
+    device: str = "auto"  # "auto" = cuda when available, else cpu
+    backend: str = "transformers"  # or "vllm" (GPU extra)
+    max_doc_chars: int = prompts.MAX_DOC_CHARS
+    stop: str = prompts.STOP
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"RerankSettings.mode must be one of {MODES}, not {self.mode!r}")
+        if self.batch_size < 1 or self.max_new_tokens < 1:
+            raise ValueError("RerankSettings.batch_size and max_new_tokens must be >= 1")
+
+
+# --- rank_llm-like vocabulary -------------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    text: str
+    qid: str = ""
+
+
+@dataclass
+class Candidate:
+    docid: str
+    score: float | None = None
+    doc: dict = field(default_factory=dict)  # {"text"|"contents"|"segment": ..., "title": ...}
+
+
+@dataclass
+class Request:
+    query: Query
+    candidates: list[Candidate]
+
+
+@dataclass
+class Judgment:
+    """One reranked item: what the model said and why it sits where it does."""
+
+    doc_id: str
+    label: int | None
+    expected_label: float | None
+    explanation: str
+    status: str  # "ok", "no_label", "bad_label", "error", "not_reranked"
+    first_stage_rank: int
+    first_stage_score: float | None
+    rank: int = 0
+    decided_by: str = ""  # "label", "expected_label" or "first_stage"
+    output: str = ""  # the model's raw answer (explain mode)
+
+
+@dataclass
+class Result:
+    query: Query
+    candidates: list[Candidate]  # reordered; score = the new rank's descending score
+    judgments: list[Judgment]
+
+
+def candidate_text(doc: dict | str) -> str:
+    if isinstance(doc, str):
+        return doc
+    for key in ("text", "contents", "content", "segment", "body"):
+        if doc.get(key):
+            title = doc.get("title")
+            return f"{title} {doc[key]}".strip() if title else str(doc[key])
+    raise ValueError(f"document has no text field (text, contents, content, segment, body): keys {sorted(doc)}")
+
+
+def read_requests(path: str | Path) -> list[Request]:
+    """rank_llm-style JSONL: {"query": {"text", "qid"}, "candidates": [{"docid", "score", "doc"}]}."""
+    requests = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                query = Query(str(record["query"]["text"]), str(record["query"].get("qid", number)))
+                candidates = [Candidate(str(c["docid"]), c.get("score"), c.get("doc") or {}) for c in record["candidates"]]
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise ValueError(f"{path}:{number}: not a rank_llm request ({error!r})") from error
+            requests.append(Request(query, candidates))
+    return requests
+
+
+def write_results(results: Iterable[Result], path: str | Path) -> Path:
+    from reasonrank_assets.core.trec import write_atomic
+
+    def line(result: Result) -> str:
+        return json.dumps({"query": asdict(result.query), "candidates": [asdict(c) for c in result.candidates], "judgments": [asdict(j) for j in result.judgments]}) + "\n"
+
+    return write_atomic(path, map(line, results))
+
+
+# --- ordering (pure: no model) ---------------------------------------------------------------
+
+
+def order_judgments(judgments: list[Judgment]) -> list[Judgment]:
+    """Judgments given in first-stage order -> final order, with rank and decided_by set.
+
+    Judged items are sorted by (label, expected label, first-stage place); failed ones stay in
+    their first-stage slots and the judged ones fill the other slots in sorted order.
+    """
+    judged = [j for j in judgments if j.status == "ok"]
+    judged_sorted = sorted(judged, key=lambda j: (-j.label, -(j.expected_label if j.expected_label is not None else j.label), j.first_stage_rank))
+    fill = iter(judged_sorted)
+    ordered = [j if j.status != "ok" else next(fill) for j in judgments]
+    by_label: dict[int, list[Judgment]] = {}
+    for j in judged:
+        by_label.setdefault(j.label, []).append(j)
+    for rank, j in enumerate(ordered, 1):
+        j.rank = rank
+        j.decided_by = _decided_by(j, by_label)
+    return ordered
+
+
+def _decided_by(judgment: Judgment, by_label: dict[int, list[Judgment]]) -> str:
+    if judgment.status != "ok":
+        return "first_stage"
+    same_label = by_label[judgment.label]
+    if len(same_label) == 1:
+        return "label"
+    ties = [j for j in same_label if j.expected_label == judgment.expected_label]
+    return "expected_label" if judgment.expected_label is not None and len(ties) == 1 else "first_stage"
+
+
+# --- backends ------------------------------------------------------------------------------
+
+
+@dataclass
+class RawAnswer:
+    output: str  # generated text ("" in label-only mode)
+    label_probs: tuple[float, float, float] | None  # p("0"), p("1"), p("2") after the label prefix
+    error: str | None = None
+
+
+class Backend(Protocol):
+    name: str
+
+    def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]: ...
+
+
+def _softmax3(values) -> tuple[float, float, float]:
+    import math
+
+    top = max(values)
+    exps = [math.exp(v - top) for v in values]
+    total = sum(exps)
+    return tuple(e / total for e in exps)
+
+
+def label_token_ids(tokenizer) -> tuple[list[int], list[int]]:
+    """(tokens of the forced label prefix, ids of the tokens "0","1","2" that follow it).
+
+    Tokenizers differ on " 2" (one token, or a space then "2"): the common prefix of the three
+    labelled lines is what the model writes before the digit, whatever the tokenizer.
+    """
+    variants = [tokenizer.encode(f"{prompts.LABEL_PREFIX} {label}", add_special_tokens=False) for label in LABELS]
+    common = 0
+    while all(len(v) > common + 1 for v in variants) and len({v[common] for v in variants}) == 1:
+        common += 1
+    ids = [v[common] for v in variants]
+    if len(set(ids)) != 3:
+        raise ValueError(f"the tokenizer does not give the labels 0/1/2 distinct tokens after {prompts.LABEL_PREFIX!r}")
+    return variants[0][:common], ids
+
+
+class TransformersBackend:
+    """Batched greedy generation with transformers; CPU or GPU."""
+
+    def __init__(self, path: str, settings: RerankSettings):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.name = Path(path).name or str(path)
+        self.device = settings.device if settings.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
+        dtype = "auto" if settings.dtype == "auto" else getattr(torch, settings.dtype)
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(self.device).eval()
+        self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
+        self.prefix_ids, self.label_ids = label_token_ids(self.tokenizer)
+
+    def prompt_ids(self, question: str, document: str, settings: RerankSettings) -> list[int]:
+        messages = prompts.relevance_messages(question, document[: settings.max_doc_chars])
+        text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return ids + self.prefix_ids if settings.mode == "label_only" else ids
+
+    def _left_pad(self, sequences: list[list[int]]):
+        import torch
+
+        width = max(map(len, sequences))
+        input_ids = torch.full((len(sequences), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(sequences), width), dtype=torch.long)
+        for row, ids in enumerate(sequences):
+            input_ids[row, width - len(ids) :] = torch.tensor(ids)
+            mask[row, width - len(ids) :] = 1
+        return input_ids.to(self.device), mask.to(self.device)
+
+    def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]:
+        sequences = [self.prompt_ids(q, d, settings) for q, d in pairs]
+        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))  # similar lengths pad less
+        answers: list[RawAnswer | None] = [None] * len(sequences)
+        for start in range(0, len(order), settings.batch_size):
+            batch = order[start : start + settings.batch_size]
+            try:
+                run = self._label_only if settings.mode == "label_only" else self._explain
+                results = run([sequences[i] for i in batch], settings)
+            except Exception as error:  # one bad batch must not lose the others: mark it and go on
+                results = [RawAnswer("", None, f"{type(error).__name__}: {error}")] * len(batch)
+            for i, result in zip(batch, results):
+                answers[i] = result
+        return answers
+
+    def _label_only(self, sequences: list[list[int]], settings: RerankSettings) -> list[RawAnswer]:
+        import torch
+
+        input_ids, mask = self._left_pad(sequences)
+        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        with torch.inference_mode():
+            logits = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions, logits_to_keep=1).logits[:, -1, :]
+        label_logits = logits[:, self.label_ids].float().tolist()
+        return [RawAnswer("", _softmax3(row)) for row in label_logits]
+
+    def _explain(self, sequences: list[list[int]], settings: RerankSettings) -> list[RawAnswer]:
+        import torch
+
+        input_ids, mask = self._left_pad(sequences)
+        recorder = _LabelLogitRecorder(self.label_ids)
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=mask,
+                max_new_tokens=settings.max_new_tokens,
+                do_sample=False,
+                temperature=None,
+                top_p=None,
+                top_k=None,
+                stop_strings=[settings.stop],
+                tokenizer=self.tokenizer,
+                pad_token_id=self.pad_id,
+                logits_processor=[recorder],
+            )
+        generated = output[:, input_ids.shape[1] :].tolist()
+        steps = torch.stack(recorder.steps, dim=1).tolist() if recorder.steps else [[] for _ in generated]
+        return [self._read_answer(tokens, step_logits) for tokens, step_logits in zip(generated, steps)]
+
+    def _read_answer(self, tokens: list[int], step_logits: list[list[float]]) -> RawAnswer:
+        tokens = [t for t in tokens if t != self.pad_id]  # finished rows are padded to the batch's length
+        text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+        for step, token in enumerate(tokens):
+            if token in self.label_ids and _ENDS_WITH_LABEL_PREFIX.search(self.tokenizer.decode(tokens[:step], skip_special_tokens=True)):
+                return RawAnswer(text, _softmax3(step_logits[step]))
+        return RawAnswer(text, None)
+
+
+class _LabelLogitRecorder:
+    """A logits processor that keeps, at every generation step, the logits of "0","1","2" only."""
+
+    def __init__(self, label_ids: list[int]):
+        self.label_ids = label_ids
+        self.steps = []
+
+    def __call__(self, input_ids, scores):
+        self.steps.append(scores[:, self.label_ids].float().cpu())
+        return scores
+
+
+class VLLMBackend:
+    """vLLM (GPU extra: `uv sync --extra gpu`). Prefix caching shares each query's prompt prefix.
+
+    UNTESTED in this project's CI (vLLM needs a GPU and is not installed on the development
+    machines); it follows the same interface and prompt as the transformers backend.
+    """
+
+    def __init__(self, path: str, settings: RerankSettings):
+        try:
+            from vllm import LLM
+        except ImportError as error:
+            raise ImportError("the vLLM backend needs the GPU extra: uv sync --extra gpu") from error
+        self.name = Path(path).name or str(path)
+        self.llm = LLM(model=str(path), dtype=settings.dtype, enable_prefix_caching=True)
+        self.tokenizer = self.llm.get_tokenizer()
+        self.prefix_ids, self.label_ids = label_token_ids(self.tokenizer)
+
+    def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]:
+        from vllm import SamplingParams, TokensPrompt
+
+        prompts_ = []
+        for question, document in pairs:
+            text = self.tokenizer.apply_chat_template(prompts.relevance_messages(question, document[: settings.max_doc_chars]), add_generation_prompt=True, tokenize=False)
+            ids = self.tokenizer.encode(text, add_special_tokens=False)
+            prompts_.append(TokensPrompt(prompt_token_ids=ids + (self.prefix_ids if settings.mode == "label_only" else [])))
+        label_only = settings.mode == "label_only"
+        params = SamplingParams(temperature=0.0, max_tokens=1 if label_only else settings.max_new_tokens, stop=None if label_only else [settings.stop], include_stop_str_in_output=True, logprobs=20)
+        answers = []
+        for output in self.llm.generate(prompts_, params):
+            completion = output.outputs[0]
+            answers.append(self._read(completion, label_only))
+        return answers
+
+    def _read(self, completion, label_only: bool) -> RawAnswer:
+        tokens = list(completion.token_ids)
+        for step, logprobs in enumerate(completion.logprobs or []):
+            text_before = self.tokenizer.decode(tokens[:step], skip_special_tokens=True)
+            if label_only or (tokens[step] in self.label_ids and _ENDS_WITH_LABEL_PREFIX.search(text_before)):
+                values = [logprobs[i].logprob if i in logprobs else -1e4 for i in self.label_ids]
+                return RawAnswer("" if label_only else completion.text, _softmax3(values))
+        return RawAnswer("" if label_only else completion.text, None)
+
+
+BACKENDS: dict[str, Callable[[str, RerankSettings], Backend]] = {"transformers": TransformersBackend, "vllm": VLLMBackend}
+
+
+# --- the reranker --------------------------------------------------------------------------
+
+
+class Reranker:
+    def __init__(self, backend: Backend, settings: RerankSettings):
+        self.backend = backend
+        self.settings = settings
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, settings: RerankSettings | None = None, **overrides) -> "Reranker":
+        """A Hugging Face checkpoint directory or hub id (or the alias `smollm2-135m-instruct`)."""
+        from reasonrank_assets.core.models import resolve_model
+
+        settings = settings or RerankSettings(**overrides)
+        if settings.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {settings.backend!r}; known: {', '.join(BACKENDS)}")
+        return cls(BACKENDS[settings.backend](resolve_model(str(path)), settings), settings)
+
+    @property
+    def name(self) -> str:
+        return f"{self.backend.name}:{self.settings.mode}"
+
+    def judge(self, query: str, texts: list[str]) -> list[tuple[RawAnswer, prompts.RelevanceParse | None]]:
+        answers = self.backend.answer([(query, t) for t in texts], self.settings)
+        if self.settings.mode == "label_only":
+            return [(a, None) for a in answers]
+        return [(a, prompts.parse_relevance(a.output) if a.error is None else None) for a in answers]
+
+    def rerank(self, query: str, docs: list[dict | str], first_stage_scores: list[float] | None = None) -> list[Judgment]:
+        """Rerank `docs` (dicts with doc_id/docid and text, or plain strings) for `query`.
+
+        The first-stage order is the order of `first_stage_scores` (highest first) when given,
+        else the order of `docs`. Returns judgments in the new order.
+        """
+        if first_stage_scores is not None and len(first_stage_scores) != len(docs):
+            raise ValueError(f"{len(first_stage_scores)} first-stage scores for {len(docs)} documents")
+        order = list(range(len(docs)))
+        if first_stage_scores is not None:
+            order.sort(key=lambda i: -first_stage_scores[i])
+        docs = [docs[i] for i in order]
+        scores = [first_stage_scores[i] for i in order] if first_stage_scores is not None else [None] * len(docs)
+        ids = [str(i) if isinstance(d, str) else str(d.get("doc_id", d.get("docid", i))) for i, d in zip(order, docs)]
+        answers = self.judge(query, [candidate_text(d) for d in docs])
+        judgments = [_judgment(doc_id, rank, score, answer, parse) for rank, (doc_id, score, (answer, parse)) in enumerate(zip(ids, scores, answers), 1)]
+        return order_judgments(judgments)
+
+    def rerank_requests(self, requests: Iterable[Request]) -> list[Result]:
+        results = []
+        for request in requests:
+            docs = [{"doc_id": c.docid, "text": candidate_text(c.doc)} for c in request.candidates]
+            scores = [c.score for c in request.candidates]
+            judgments = self.rerank(request.query.text, docs, scores if all(s is not None for s in scores) else None)
+            by_id = {c.docid: c for c in request.candidates}
+            reordered = [Candidate(j.doc_id, float(len(judgments) - j.rank + 1), by_id[j.doc_id].doc) for j in judgments]
+            results.append(Result(request.query, reordered, judgments))
+        return results
+
+
+def _judgment(doc_id: str, rank: int, score: float | None, answer: RawAnswer, parse: prompts.RelevanceParse | None) -> Judgment:
+    expected = sum(label * p for label, p in zip(LABELS, answer.label_probs)) if answer.label_probs else None
+    if answer.error is not None:
+        return Judgment(doc_id, None, None, answer.error, "error", rank, score, output=answer.output)
+    if parse is None:  # label-only: the label is the most probable label token
+        label = max(LABELS, key=lambda l: answer.label_probs[l])
+        return Judgment(doc_id, label, expected, "", "ok", rank, score)
+    return Judgment(doc_id, parse.label, expected, parse.explanation, parse.status, rank, score, output=answer.output)
+
+
+def rerank_run(
+    reranker: Reranker,
+    queries: list[dict],
+    documents: list[dict],
+    first_stage_rows: list[dict],
+    depth: int | None = None,
+    system: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict]:
+    """`reranked_runs` rows: each query's first-stage top `depth` reranked, the rest kept below.
+
+    Scores are the new rank's descending score (n - rank + 1); the model's judgments are in
+    `label`, `expected_label`, `decided_by`, `explanation`, `status`.
+    """
+    depth = depth or reranker.settings.depth
+    text = {d["doc_id"]: d["text"] for d in documents}
+    hits_by_query: dict[str, list[dict]] = {}
+    for row in first_stage_rows:
+        hits_by_query.setdefault(row["query_id"], []).append(row)
+    missing = sorted({r["doc_id"] for hits in hits_by_query.values() for r in sorted(hits, key=lambda r: r["rank"])[:depth] if r["doc_id"] not in text})
+    if missing:
+        raise ValueError(f"{len(missing)} first-stage doc ids have no text in the documents given, e.g. {missing[:5]}")
+    system = system or f"{reranker.name}@{depth}"
+    rows = []
+    todo = [q for q in queries if q["query_id"] in hits_by_query]
+    for done, query in enumerate(todo, 1):
+        hits = sorted(hits_by_query[query["query_id"]], key=lambda r: r["rank"])
+        head, tail = hits[:depth], hits[depth:]
+        judged = reranker.rerank(query["query"], [{"doc_id": h["doc_id"], "text": text[h["doc_id"]]} for h in head], [h["score"] for h in head])
+        kept = [Judgment(h["doc_id"], None, None, "", "not_reranked", h["rank"], h["score"], rank=len(head) + i, decided_by="first_stage") for i, h in enumerate(tail, 1)]
+        for judgment in judged + kept:
+            rows.append(_run_row(query, system, judgment, len(hits), hits[0]))
+        if progress:
+            progress(done, len(todo))
+    return rows
+
+
+def _run_row(query: dict, system: str, j: Judgment, n_hits: int, first: dict) -> dict:
+    return {
+        "benchmark": query.get("benchmark", first.get("benchmark")),
+        "domain": query.get("domain", first.get("domain")),
+        "system": system,
+        "query_id": query["query_id"],
+        "doc_id": j.doc_id,
+        "rank": j.rank,
+        "score": float(n_hits - j.rank + 1),
+        "label": j.label,
+        "expected_label": j.expected_label,
+        "first_stage_rank": j.first_stage_rank,
+        "first_stage_score": j.first_stage_score,
+        "decided_by": j.decided_by,
+        "explanation": j.explanation,
+        "status": j.status,
+    }

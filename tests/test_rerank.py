@@ -1,0 +1,156 @@
+"""The pointwise reranker: ordering rules (pure), the transformers backend on a tiny model,
+`rerank_run` rows, and rank_llm-style requests."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from reasonrank_assets.core import prompts, rerank
+from reasonrank_assets.core.rerank import Judgment, RawAnswer, RerankSettings
+
+
+def judged(doc_id, rank, label, expected=None, status="ok"):
+    return Judgment(doc_id, label, expected, "", status, rank, 10.0 - rank)
+
+
+def test_order_by_label_then_expected_label_then_first_stage():
+    items = [
+        judged("a", 1, 1, 1.2),
+        judged("b", 2, 2, 1.9),
+        judged("c", 3, 1, 1.4),
+        judged("d", 4, 0, 0.3),
+        judged("e", 5, 1, 1.4),
+    ]
+    ordered = rerank.order_judgments(items)
+    assert [(j.doc_id, j.rank, j.decided_by) for j in ordered] == [
+        ("b", 1, "label"),
+        ("c", 2, "first_stage"),  # ties with e on label and expected label: first stage decides
+        ("e", 3, "first_stage"),
+        ("a", 4, "expected_label"),
+        ("d", 5, "label"),
+    ]
+
+
+def test_failed_items_keep_their_first_stage_place():
+    items = [judged("a", 1, 0, 0.1), judged("b", 2, None, status="no_label"), judged("c", 3, 2, 2.0), judged("d", 4, None, status="error")]
+    ordered = rerank.order_judgments(items)
+    assert [j.doc_id for j in ordered] == ["c", "b", "a", "d"]
+    assert [j.decided_by for j in ordered] == ["label", "first_stage", "label", "first_stage"]
+
+
+def test_label_tokens_follow_the_tokenizer(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    prefix, ids = rerank.label_token_ids(tokenizer)
+    assert tokenizer.decode(prefix).strip() == prompts.LABEL_PREFIX
+    assert [tokenizer.decode([i]).strip() for i in ids] == ["0", "1", "2"]
+
+
+@pytest.fixture(scope="module")
+def label_only(tiny_model_dir):
+    return rerank.Reranker.from_pretrained(tiny_model_dir, mode="label_only", batch_size=3, dtype="float32", device="cpu")
+
+
+DOCS = [
+    {"doc_id": "d1", "text": "Hops, malt, yeast and water make beer."},
+    {"doc_id": "d 2", "text": "Coffee grinder burrs."},
+    {"doc_id": "d3", "text": "Espresso extraction time " * 40},
+    {"doc_id": "d4", "text": "Roast level."},
+]
+
+
+def test_label_only_reranking_on_a_tiny_model(label_only):
+    judgments = label_only.rerank("how do I brew beer at home?", DOCS, first_stage_scores=[4.0, 3.0, 2.0, 1.0])
+    assert sorted(j.doc_id for j in judgments) == ["d 2", "d1", "d3", "d4"]
+    assert [j.rank for j in judgments] == [1, 2, 3, 4]
+    for j in judgments:
+        assert j.status == "ok" and j.label in (0, 1, 2) and 0.0 <= j.expected_label <= 2.0
+        assert j.decided_by in ("label", "expected_label", "first_stage")
+    keys = [(-j.label, -j.expected_label) for j in judgments]
+    assert keys == sorted(keys)
+
+
+def test_batched_left_padding_gives_the_same_answers_as_one_at_a_time(label_only, tiny_model_dir):
+    single = rerank.Reranker.from_pretrained(tiny_model_dir, mode="label_only", batch_size=1, dtype="float32", device="cpu")
+    texts = [d["text"] for d in DOCS]  # very different lengths: the batch is padded
+    batched = [a.label_probs for a, _ in label_only.judge("brew beer", texts)]
+    alone = [a.label_probs for a, _ in single.judge("brew beer", texts)]
+    assert [p for probs in batched for p in probs] == pytest.approx([p for probs in alone for p in probs], abs=1e-4)
+
+
+def test_explain_mode_generates_and_counts_failures(tiny_model_dir):
+    reranker = rerank.Reranker.from_pretrained(tiny_model_dir, mode="explain", max_new_tokens=6, batch_size=4, dtype="float32", device="cpu")
+    judgments = reranker.rerank("brew beer", ["malt", "hops", "yeast"])
+    for j in judgments:
+        assert j.output  # the model wrote something
+        if j.status != "ok":  # a random model rarely writes a label: the item keeps its place
+            assert j.doc_id == str(j.first_stage_rank - 1) and j.rank == j.first_stage_rank and j.decided_by == "first_stage"
+
+
+def test_explain_reads_the_label_probabilities_where_the_label_was_written(tiny_model_dir):
+    backend = rerank.TransformersBackend(str(tiny_model_dir), RerankSettings(dtype="float32", device="cpu"))
+    text = "It mentions malt. Relevance Label: 2 ##"
+    tokens = backend.tokenizer.encode(text, add_special_tokens=False)
+    digit = max(i for i, t in enumerate(tokens) if t in backend.label_ids)
+    steps = [[0.0, 0.0, 0.0] for _ in tokens]
+    steps[digit] = [0.0, 1.0, 3.0]
+    answer = backend._read_answer(tokens + [backend.pad_id] * 2, steps + [[0.0] * 3] * 2)
+    assert answer.output == text
+    assert answer.label_probs == pytest.approx(rerank._softmax3([0.0, 1.0, 3.0]))
+    assert backend._read_answer(backend.tokenizer.encode("no label here 2", add_special_tokens=False), steps).label_probs is None
+
+
+class FailingBackend:
+    """A backend whose model errors on one document (e.g. out of memory)."""
+
+    name = "failing"
+
+    def answer(self, pairs, settings):
+        return [RawAnswer("", None, "OutOfMemoryError: boom") if "bad" in d else RawAnswer("", (0.1, 0.2, 0.7)) for _, d in pairs]
+
+
+def test_rerank_run_rows_match_the_table_and_keep_the_tail():
+    reranker = rerank.Reranker(FailingBackend(), RerankSettings(mode="label_only"))
+    queries = [{"benchmark": "b", "domain": "x", "query_id": "q", "query": "?"}]
+    documents = [{"doc_id": f"d{i}", "text": "bad" if i == 1 else "good"} for i in range(5)]
+    first = [{"query_id": "q", "doc_id": f"d{i}", "rank": i + 1, "score": 5.0 - i} for i in range(5)]
+    rows = rerank.rerank_run(reranker, queries, documents, first, depth=3)
+    assert set(rows[0]) == ddl_columns("reranked_runs")
+    assert [(r["doc_id"], r["rank"], r["status"]) for r in rows] == [
+        ("d0", 1, "ok"), ("d1", 2, "error"), ("d2", 3, "ok"), ("d3", 4, "not_reranked"), ("d4", 5, "not_reranked")
+    ]
+    assert rows[1]["explanation"] == "OutOfMemoryError: boom" and rows[1]["label"] is None
+    assert [r["decided_by"] for r in rows] == ["first_stage", "first_stage", "first_stage", "first_stage", "first_stage"]
+    assert all(a["score"] > b["score"] for a, b in zip(rows, rows[1:]))
+    assert rows[0]["system"] == "failing:label_only@3" and rows[0]["domain"] == "x"
+    with pytest.raises(ValueError, match=r"no text .* \['d9'\]"):
+        rerank.rerank_run(reranker, queries, documents, first + [{"query_id": "q", "doc_id": "d9", "rank": 0, "score": 9.0}], depth=3)
+
+
+def test_rank_llm_requests_round_trip(tmp_path):
+    path = tmp_path / "requests.jsonl"
+    record = {"query": {"text": "?", "qid": "q1"}, "candidates": [{"docid": "a", "score": 2.0, "doc": {"contents": "bad doc"}}, {"docid": "b", "score": 1.0, "doc": {"title": "T", "segment": "good"}}]}
+    path.write_text(json.dumps(record) + "\n")
+    results = rerank.Reranker(FailingBackend(), RerankSettings(mode="label_only")).rerank_requests(rerank.read_requests(path))
+    assert [c.docid for c in results[0].candidates] == ["a", "b"]  # a failed: it keeps place 1
+    assert results[0].judgments[1].label == 2
+    out = rerank.write_results(results, tmp_path / "results.jsonl")
+    assert json.loads(out.read_text())["candidates"][1]["docid"] == "b"
+    path.write_text(json.dumps(record) + "\n" + json.dumps({"query": {"text": "?"}}) + "\n")
+    with pytest.raises(ValueError, match=r"requests.jsonl:2: not a rank_llm request"):
+        rerank.read_requests(path)
+
+
+def test_settings_are_checked():
+    with pytest.raises(ValueError, match="mode must be one of"):
+        RerankSettings(mode="listwise")
+    with pytest.raises(ValueError, match="unknown backend"):
+        rerank.Reranker.from_pretrained("x", backend="onnx")
+
+
+def ddl_columns(table: str) -> set[str]:
+    ddl = (Path(__file__).resolve().parents[1] / "sql" / "schema" / f"{table}.sql").read_text()
+    return set(re.findall(r"^\s+(\w+) [A-Z]", ddl, re.MULTILINE)) - {"PRIMARY"}
