@@ -220,8 +220,8 @@ def test_every_misbehaviour_is_stored_with_its_outcome(site, tmp_path):
 
 def test_loopback_and_private_addresses_are_refused_by_default(site, tmp_path):
     urls = [site.url("/ok"), "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/"]
-    rows = crawl(urls, tmp_path / "store", CrawlConfig(timeout_s=1, retries=0))
-    assert [r["error_kind"] for r in rows] == ["address_not_allowed"] * 4
+    rows = crawl(urls + ["not a url", "ftp://files.example.org/x"], tmp_path / "store", CrawlConfig(timeout_s=1, retries=0))
+    assert [r["error_kind"] for r in rows] == ["address_not_allowed"] * 4 + ["invalid_url"] * 2
     assert "loopback" in rows[0]["error"] and "private" in rows[1]["error"] and "link-local" in rows[2]["error"]
     assert site.hits == []  # not even robots.txt
 
@@ -279,7 +279,7 @@ import sys
 from pathlib import Path
 from reasonrank_assets.core.crawl import CrawlConfig, CrawlState, crawl
 urls = sys.argv[2:]
-crawl(urls, Path(sys.argv[1]), CrawlConfig(allowed_networks=("127.0.0.0/8",), per_host_rate=20, concurrency=6,
+crawl(urls, Path(sys.argv[1]), CrawlConfig(allowed_networks=("127.0.0.0/8",), per_host_rate=10, concurrency=6,
                                            timeout_s=5))
 """
 

@@ -322,7 +322,13 @@ class _Crawler:
         now = datetime.now(timezone.utc)
         for url in urls:
             due, stored = self.state.due(url, self.config, now)
-            if due:
+            if not due:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                self.state.put(dict(url=url, fetched_at=now, checked_at=now, error_kind="invalid_url",
+                                    error="not an absolute http(s) URL"))
+            else:
                 self._enqueue(_Job(url, url, stored=stored), new=True)
         if self.sched.outstanding == 0:
             return
@@ -383,7 +389,7 @@ class _Crawler:
                 status, body = 0, ""  # its pages fail on the address, not on robots.txt
                 break
             try:
-                response = await self._request(host, url, {})
+                response = await self._request(host, url, {}, check_content=False)
             except (_Failure, _Retry):
                 break
             status = response["status"]
@@ -523,21 +529,32 @@ class _Crawler:
         return (address.is_global or self.config.allow_private_addresses
                 or any(address in network for network in self.networks))
 
-    async def _request(self, host: _Host, url: str, headers: dict) -> dict:
+    async def _request(self, host: _Host, url: str, headers: dict, check_content: bool = True) -> dict:
         """One GET, body read only for an allowed, small enough response; raises _Retry/_Failure."""
         import httpx
 
         config = self.config
-        host.last_sent = asyncio.get_running_loop().time()
-        host.next_slot = max(host.next_slot, host.last_sent + host.interval)
+        loop = asyncio.get_running_loop()
+
+        def sent_now() -> None:  # the host's next slot counts from when the request really leaves
+            host.last_sent = loop.time()
+            host.next_slot = max(host.next_slot, host.last_sent + host.interval)
+
+        async def trace(event: str, info: dict) -> None:
+            if event.endswith("send_request_headers.started"):
+                sent_now()
+
+        sent_now()
         host.requests += 1
         try:
             async with asyncio.timeout(config.timeout_s):
-                response = await self.client.send(self.client.build_request("GET", url, headers=headers), stream=True)
+                request = self.client.build_request("GET", url, headers=headers, extensions={"trace": trace})
+                response = await self.client.send(request, stream=True)
                 try:
                     result = _response_fields(response)
                     if 200 <= result["status"] < 300:
-                        self._check_content(result, response)
+                        if check_content:
+                            self._check_content(result, response)
                         result["body"] = await _read_capped(response, config.max_bytes)
                     return result
                 finally:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from .urls import normalize_url
 
@@ -171,27 +170,34 @@ def html_to_text(body: str) -> tuple[str, list[str]]:
     """Plain text of a post's HTML body (paragraphs kept apart, code kept as is) and its link hrefs."""
     if not body or not body.strip():
         return "", []
-    try:
-        root = lxml_html.fragment_fromstring(body, create_parent="div")
-    except (etree.ParserError, ValueError):
+    root = etree.fromstring(f"<div>{body}</div>", _html_parser())  # plain lxml elements: fast
+    if root is None:
         return body.strip(), []
-    links = [a.get("href") for a in root.iter("a") if a.get("href")]
-    for element in root.iter():
-        if not isinstance(element.tag, str):  # comments, processing instructions
-            continue
-        if element.tag == "br":
+    links = [href for a in root.iter("a") if (href := a.get("href"))]
+    for element in root.iter("br", *_BLOCK_TAGS):
+        if element.tag == "li":
+            element.text = "- " + (element.text or "")
             element.tail = "\n" + (element.tail or "")
-        elif element.tag in _BLOCK_TAGS:
-            element.tail = "\n\n" + (element.tail or "") if element.tag != "li" else "\n" + (element.tail or "")
-            if element.tag == "li":
-                element.text = "- " + (element.text or "")
-    lines = [line.rstrip() for line in root.text_content().splitlines()]
+        else:
+            element.tail = ("\n" if element.tag == "br" else "\n\n") + (element.tail or "")
     text, blank = [], 0
-    for line in lines:
-        blank = blank + 1 if not line.strip() else 0
+    for line in "".join(root.itertext()).splitlines():
+        line = line.rstrip()
+        blank = blank + 1 if not line else 0
         if blank <= 1:
             text.append(line)
     return "\n".join(text).strip(), links
+
+
+_local = threading.local()
+
+
+def _html_parser():
+    """One lxml HTML parser per thread (a parser must not be shared between threads)."""
+    parser = getattr(_local, "html_parser", None)
+    if parser is None:
+        parser = _local.html_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    return parser
 
 
 # ---------------------------------------------------------------- 7z streaming

@@ -13,7 +13,8 @@ CREATE TABLE web_pages (
     text VARCHAR,                       -- main text (trafilatura; lxml visible text when it finds none)
     error_kind VARCHAR,                 -- NULL on success; else robots, address_not_allowed, timeout,
                                         -- connection, http_status, too_large, content_type,
-                                        -- redirect_loop, too_many_redirects, redirect, internal, not_fetched
+                                        -- redirect_loop, too_many_redirects, redirect, invalid_url, internal,
+                                        -- not_fetched
     error VARCHAR,                      -- the failure's reason in words
     etag VARCHAR,                       -- ETag of the stored response (for conditional refresh)
     last_modified VARCHAR,              -- Last-Modified of the stored response (for conditional refresh)
