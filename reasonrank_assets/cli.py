@@ -4,6 +4,7 @@
     reasonrank rerank --model DIR --requests requests.jsonl -o results.jsonl      # rank_llm-style JSONL
     reasonrank evaluate --run reranked.trec --qrels qrels.txt --baseline bm25.trec
     reasonrank evaluate --run run.trec --benchmark bright-topics:../shared/data/bright --domain biology
+    reasonrank evaluate --run runs/reasonir-gpt4cot/ --benchmark bright-topics:../shared/data/bright --domain all
     reasonrank bm25 --benchmark beir:/data/scifact -o bm25.trec
 
 Each subcommand is a `Command` in `COMMANDS`: a new one is one more entry.
@@ -126,6 +127,8 @@ def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
+    if args.domain == "all":
+        return _evaluate_domains(args)
     from reasonrank_assets.core import metrics, retrieval
 
     queries, _, qrels = _collection(args)
@@ -143,6 +146,30 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         values = " ".join(f"{100 * result['aggregate'][m]:8.2f}" for m in args.measures)
         p = _p_values(result, baseline).get(metrics.HEADLINE) if baseline and result is not baseline else None
         print(f"{name[-40:]:40} {result['n_queries']:>7} {values}" + (f"  {p:.4g}" if p is not None else ""))
+    return 0
+
+
+def _evaluate_domains(args: argparse.Namespace) -> int:
+    """`--domain all`: each --run is a folder of `<domain>.trec` files; per-domain rows, then the mean."""
+    from reasonrank_assets.core import benchmarks, metrics, retrieval
+
+    if not args.benchmark:
+        raise SystemExit("reasonrank evaluate --domain all needs --benchmark")
+    print(f"{'run':30} {'domain':20} {'queries':>7} " + " ".join(f"{m:>8}" for m in args.measures))
+    for folder in args.run:
+        values = []
+        for domain in benchmarks.list_domains(args.benchmark):
+            path = next((p for p in (folder / f"{domain}.trec", folder / f"{domain.replace('_', '-')}.trec") if p.exists()), None)
+            if path is None:
+                print(f"{folder.name[-30:]:30} {domain:20} {'no run':>7}")
+                continue
+            bench = benchmarks.load_benchmark(args.benchmark, domain)
+            result = metrics.evaluate(retrieval.read_run(path), bench.qrels, bench.queries, args.measures)
+            values.append(result["aggregate"])
+            print(f"{folder.name[-30:]:30} {domain:20} {result['n_queries']:>7} " + " ".join(f"{100 * result['aggregate'][m]:8.2f}" for m in args.measures))
+        if values:
+            means = " ".join(f"{100 * sum(v[m] for v in values) / len(values):8.2f}" for m in args.measures)
+            print(f"{folder.name[-30:]:30} {f'average of {len(values)}':20} {'':>7} {means}")
     return 0
 
 

@@ -60,3 +60,11 @@ def test_noveleval_graded_qrels_load(shared_data):
     assert {r["relevance"] for r in bench.qrels} == {0, 1, 2}
     pools = retrieval.candidates_from_qrels(bench.qrels)
     assert all(len(pool) == 20 for pool in pools.values())
+
+
+def test_cli_reproduces_the_bright_average(bright, shared_data, capsys):
+    from reasonrank_assets.cli import main
+
+    assert main(["evaluate", "--run", str(shared_data / "bright/runs/reasonir-gpt4cot"), "--benchmark", bright, "--domain", "all"]) == 0
+    average = capsys.readouterr().out.splitlines()[-1]
+    assert "average of 12" in average and average.split()[4] == "30.59"
