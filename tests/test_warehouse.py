@@ -108,3 +108,19 @@ def test_parallel_writers_never_fail_on_a_lock(tmp_path, schema_dir):
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     rows = Warehouse(tmp_path / "wh").read("things")
     assert sorted((r["site"], r["n"]) for r in rows) == [(f"s{i}", 4) for i in range(4)]
+
+
+def test_the_duckdb_cli_opens_the_catalog(tmp_path, schema_dir):
+    """What the README promises: `duckdb .reasonrank/warehouse/warehouse.duckdb` and query."""
+    import shutil
+    from pathlib import Path
+
+    cli = shutil.which("duckdb") or str(Path(sys.executable).parent / "duckdb")
+    w = Warehouse(tmp_path / "wh")
+    w.write("things", [{"site": "a", "n": 41}, {"site": "a", "n": 1}], "p1")
+    assert w.refresh_catalog()
+    out = subprocess.run(
+        [cli, "-csv", "-noheader", str(w.catalog_path), "-c", "SELECT n FROM thing_count"],
+        capture_output=True, text=True, check=True,
+    )
+    assert out.stdout.strip() == "42"

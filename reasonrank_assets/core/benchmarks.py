@@ -247,7 +247,16 @@ SOURCES: dict[str, Source] = {
     "trec": Source(load_trec, lambda loc: _list_dirs(Path(loc), _is_trec)),
     "noveleval": Source(lambda loc, domain=DEFAULT_DOMAIN, **kw: load_trec(loc, domain, name="noveleval", **kw), lambda loc: [DEFAULT_DOMAIN]),
     "dl19": Source(lambda loc, domain=DEFAULT_DOMAIN, **kw: load_trec(loc, domain, name="dl19", **kw), lambda loc: [DEFAULT_DOMAIN]),
+    "embedded": Source(lambda loc, domain, **kw: _embedded().load_embedded_benchmark(domain), lambda loc: _embedded().domains()),
 }
+
+NEEDS_NO_LOCATION = {"bright", "embedded"}
+
+
+def _embedded():
+    from reasonrank_assets.core import embedded  # it reads the dump and WARC readers: load on use
+
+    return embedded
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -255,7 +264,7 @@ def parse_spec(spec: str) -> tuple[str, str]:
     kind = kind.strip().lower()
     if kind not in SOURCES:
         raise ValueError(f"unknown benchmark spec {spec!r}: the part before ':' must be one of {', '.join(SOURCES)}")
-    if not location and kind != "bright":
+    if not location and kind not in NEEDS_NO_LOCATION:
         raise ValueError(f"benchmark spec {spec!r} needs a location: {kind}:/path/to/dir")
     return kind, location
 

@@ -17,10 +17,10 @@ WARC_PATH = DATA_DIR / "pages.warc.gz"
 HELD_OUT_PERCENT = 25
 
 
-def is_held_out(site: str, question_id: int) -> bool:
-    """A stable 25% of questions per site, independent of row order."""
-    digest = hashlib.sha256(f"{site}/{question_id}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") % 100 < HELD_OUT_PERCENT
+def held_out(site: str, question_ids: list[int]) -> set[int]:
+    """A stable quarter of a site's questions: those with the smallest hash, independent of order."""
+    ranked = sorted(question_ids, key=lambda qid: hashlib.sha256(f"{site}/{qid}".encode()).digest())
+    return set(ranked[: round(len(ranked) * HELD_OUT_PERCENT / 100)])
 
 
 def domains() -> list[str]:
@@ -37,7 +37,8 @@ def load_embedded_benchmark(domain: str):
     if not dump.exists():
         raise ValueError(f"embedded benchmark has no domain {domain!r} (domains: {', '.join(domains())})")
     questions, cited = select_questions(read_posts(dump, site), QuestionRules())
-    held = {q["question_id"]: q for q in questions if is_held_out(site, q["question_id"])}
+    chosen = held_out(site, [q["question_id"] for q in questions])
+    held = {q["question_id"]: q for q in questions if q["question_id"] in chosen}
     documents = [
         {"benchmark": "embedded", "domain": domain, "doc_id": page["url"], "text": page["text"]}
         for page in read_warc_pages(WARC_PATH)
@@ -56,6 +57,8 @@ def load_embedded_benchmark(domain: str):
         if str(qid) in judged
     ]
     return Benchmark(
+        name="embedded",
+        domain=domain,
         queries=queries,
         documents=documents,
         qrels=[

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 log = logging.getLogger(__name__)
 
 UNPARTITIONED = "__all__"
+CATALOG_STORAGE_VERSION = "v1.2.0"
 
 
 def sql_dir() -> Path:
@@ -157,13 +158,18 @@ class Warehouse:
         names = [n for n in names if any(self.table_dir(n).glob("*.parquet"))]
         self.root.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + wait_s
+        con = duckdb.connect()
+        path = self.catalog_path.as_posix().replace("'", "''")
         while True:
             try:
-                con = duckdb.connect(str(self.catalog_path))
+                # An older storage format, so the `duckdb` CLI of any release since 1.2 opens it.
+                con.execute(f"ATTACH '{path}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
+                con.execute("USE catalog")
                 break
             except duckdb.IOException as error:
                 if time.monotonic() > deadline:
                     log.warning("catalog %s is held by another process; views not refreshed (%s)", self.catalog_path, error)
+                    con.close()
                     return False
                 time.sleep(0.1)
         try:

@@ -49,32 +49,34 @@ def questions_and_cited_urls(stackexchange_posts: list[dict], config: QuestionRu
 
 
 class WebPagesConfig(dg.Config):
-    """Pages come from the project's WARC files first; the rest are crawled when `crawl` is on."""
+    """Pages come from the project's WARC files first; the rest are crawled when `crawl` is on.
+    With `warc_pool`, every page of the WARC files joins the site's pages (uncited), so candidate
+    retrieval finds hard negatives among them: right for a small archive, not a Common Crawl segment."""
 
     crawl: bool = True
+    warc_pool: bool = True
     crawler: CrawlerConfig = CrawlerConfig()
 
 
 @dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "warc"}, code_version="1")
-def web_pages(
-    context: dg.AssetExecutionContext, project: Project, cited_urls: list[dict], config: WebPagesConfig
-) -> list[dict]:
+def web_pages(context: dg.AssetExecutionContext, project: Project, cited_urls: list[dict], config: WebPagesConfig) -> list[dict]:
     """The cited pages' extracted text, with status, content hash and the reason for any failure."""
-    wanted = {row["url"] for row in cited_urls}
+    site = context.partition_key
+    cited = {row["url"] for row in cited_urls}
     pages: dict[str, dict] = {}
     for warc in project.warc_files:
-        for page in webpages.read_warc_pages(Path(warc), wanted):
+        for page in webpages.read_warc_pages(Path(warc), None if config.warc_pool else cited):
             pages.setdefault(page["url"], page)
-    missing = sorted(wanted - pages.keys())
+    missing = sorted(cited - pages.keys())
     if missing and config.crawl:
-        store = project.path("crawl", context.partition_key)
+        store = project.path("crawl", site)
         for page in crawl.crawl(missing, store, config.crawler.to_settings()):
             pages[page["url"]] = page
-    rows = [pages.get(url) or _not_fetched(url) for url in sorted(wanted)]
-    failed = sum(row.get("error") is not None for row in rows)
-    context.add_output_metadata({"from_warc": len(wanted) - len(missing), "crawled": len(missing) if config.crawl else 0, "failed": failed})
+    for url in missing:
+        pages.setdefault(url, {"url": url, "source": "none", "error": "not in any WARC file, and crawling is off"})
+    rows = [dict(page, site=site, cited=url in cited) for url, page in sorted(pages.items())]
+    failed = sum(row["cited"] and row.get("error") is not None for row in rows)
+    context.add_output_metadata(
+        {"cited": len(cited), "cited_from_warc": len(cited) - len(missing), "crawled": len(missing) if config.crawl else 0, "failed": failed}
+    )
     return rows
-
-
-def _not_fetched(url: str) -> dict:
-    return {"url": url, "error": "not in any WARC file and crawling is off", "source": "none"}

@@ -1,5 +1,7 @@
 -- Web pages cited by answers: the latest crawl outcome per URL (or a page read from a WARC file).
 CREATE TABLE web_pages (
+    site VARCHAR NOT NULL,              -- site partition whose answers cite the page (or whose pool it joined)
+    cited BOOLEAN NOT NULL,             -- cited by an answer of this site (else: a pool page from a WARC file)
     url VARCHAR NOT NULL,               -- the URL asked for (normalised, as in cited_urls.url)
     final_url VARCHAR,                  -- the URL that answered, after redirects
     source VARCHAR NOT NULL,            -- 'http' (crawled) or 'warc' (read from a WARC file)
