@@ -343,3 +343,20 @@ def test_local_backend_forces_a_label_and_records_it(tmp_path, tiny_model_dir):
         queries = T.generate_queries([{"site": "beer", "question_id": 1, "text": "hops?"}],
                                      T.make_teacher(T.TeacherConfig(**settings)), cache)
         assert queries[0]["status"] in {"ok", "short", "empty"}
+
+
+def test_label_agreement_accuracy_kappa_and_confusion():
+    perfect = T.label_agreement([0, 1, 2, 2], [0, 1, 2, 2])
+    assert perfect["accuracy"] == 1 and perfect["qwk"] == pytest.approx(1)
+    constant = T.label_agreement([0, 1, 2, 2], [1, 1, 1, 1])
+    assert constant["qwk"] == pytest.approx(0) and constant["confusion"] == [[0, 1, 0], [0, 1, 0], [0, 2, 0]]
+    partial = T.label_agreement([0, 2, 1, 2], [2, 0, None, 2])
+    assert partial["coverage"] == 0.75 and partial["accuracy"] == pytest.approx(1 / 3) and partial["qwk"] < 0
+
+
+def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model_dir):
+    config = T.TeacherConfig(backend="transformers", model=str(tiny_model_dir), max_tokens=0, force_label=True, dtype="float32")
+    with T.AnswerCache(tmp_path / "cache") as cache:
+        rows = T.judge_pairs(make_pairs(3), T.make_teacher(config), cache)
+    assert {r["parse_status"] for r in rows} == {"forced"}
+    assert all(r["completion_tokens"] == 0 and r["label"] == r["label_probs"].index(max(r["label_probs"])) for r in rows)

@@ -420,11 +420,28 @@ class TransformersTeacher:
             start += len(batch)
 
     def _answer_batch(self, prompt_texts: list[str], batch: list[Prompt]) -> list[Answer]:
+        started = time.perf_counter()
+        max_tokens = _sampling(self.config, batch[0].task)["max_tokens"]
+        if max_tokens == 0:  # label only: no explanation, the label is scored right after the prompt
+            answers = [Answer(text="", finish_reason="length", completion_tokens=0) for _ in batch]
+        else:
+            answers = self._generate(prompt_texts, max_tokens)
+        relevance = [i for i, item in enumerate(batch) if item.task == RELEVANCE]
+        if relevance:
+            scored = self._score_labels([prompt_texts[i] for i in relevance], [answers[i].text for i in relevance])
+            for i, probs in zip(relevance, scored):
+                answers[i].label_probs = probs
+                if self.config.force_label and prompts.parse_relevance(answers[i].text).status not in prompts.USABLE_STATUSES:
+                    answers[i].forced_label = max(range(3), key=probs.__getitem__)
+        elapsed = round(time.perf_counter() - started, 4)
+        for answer in answers:
+            answer.latency_s = elapsed
+        return answers
+
+    def _generate(self, prompt_texts: list[str], max_tokens: int) -> list[Answer]:
         import torch
 
         model, tokenizer, _ = self._load()
-        started = time.perf_counter()
-        max_tokens = _sampling(self.config, batch[0].task)["max_tokens"]
         encoded = tokenizer(prompt_texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
         sampling = {"do_sample": False} if self.config.temperature == 0 else {"do_sample": True, "temperature": self.config.temperature}
         with torch.inference_mode():
@@ -436,16 +453,6 @@ class TransformersTeacher:
         answers = []
         for row, prompt_len in zip(new_tokens, encoded["attention_mask"].sum(dim=1).tolist()):
             answers.append(_finish(tokenizer, row.tolist(), prompt_len, max_tokens))
-        relevance = [i for i, item in enumerate(batch) if item.task == RELEVANCE]
-        if relevance:
-            scored = self._score_labels([prompt_texts[i] for i in relevance], [answers[i].text for i in relevance])
-            for i, probs in zip(relevance, scored):
-                answers[i].label_probs = probs
-                if self.config.force_label and prompts.parse_relevance(answers[i].text).status not in prompts.USABLE_STATUSES:
-                    answers[i].forced_label = max(range(3), key=probs.__getitem__)
-        elapsed = round(time.perf_counter() - started, 4)
-        for answer in answers:
-            answer.latency_s = elapsed
         return answers
 
     def _score_labels(self, prompt_texts: list[str], answers: list[str]) -> list[list[float]]:
@@ -649,3 +656,30 @@ def import_batch(path: Path, teacher: OpenAITeacher, cache: AnswerCache) -> dict
             cache.put(record["custom_id"], RELEVANCE, teacher.model, answer)
             counts["stored"] += 1
     return dict(counts)
+
+
+# -- agreement with human labels ------------------------------------------------------------------
+
+
+def label_agreement(gold: list[int], predicted: list[int | None]) -> dict:
+    """Accuracy, quadratic-weighted kappa and the 3x3 confusion matrix (rows: gold, columns: predicted)
+    over the pairs with a predicted label; `coverage` is the share that has one."""
+    pairs = [(g, p) for g, p in zip(gold, predicted, strict=True) if p is not None]
+    confusion = [[0, 0, 0] for _ in range(3)]
+    for g, p in pairs:
+        confusion[g][p] += 1
+    n = len(pairs)
+    if n == 0:
+        return {"n": 0, "coverage": 0.0, "accuracy": None, "qwk": None, "confusion": confusion}
+    gold_counts = [sum(row) for row in confusion]
+    pred_counts = [sum(confusion[g][p] for g in range(3)) for p in range(3)]
+    weight = [[(g - p) ** 2 / 4 for p in range(3)] for g in range(3)]
+    observed = sum(weight[g][p] * confusion[g][p] for g in range(3) for p in range(3))
+    expected = sum(weight[g][p] * gold_counts[g] * pred_counts[p] / n for g in range(3) for p in range(3))
+    return {
+        "n": n,
+        "coverage": n / len(gold) if gold else 0.0,
+        "accuracy": sum(confusion[i][i] for i in range(3)) / n,
+        "qwk": 1 - observed / expected if expected else 0.0,
+        "confusion": confusion,
+    }

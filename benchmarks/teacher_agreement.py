@@ -1,0 +1,94 @@
+"""How well does the configured teacher agree with people? NovelEval: 420 (question, passage)
+pairs judged 0/1/2 by annotators, the same scale as the teacher's labels.
+
+Prints accuracy, quadratic-weighted kappa and the confusion matrix of the teacher's labels
+against the human ones, beside a baseline measured in the same run: always answering the most
+frequent human label (kappa 0 by construction). Answers are cached (--cache), so a second run
+with the same teacher makes no calls.
+
+    .venv/bin/python benchmarks/teacher_agreement.py                       # local SmolLM2-135M, forced labels
+    .venv/bin/python benchmarks/teacher_agreement.py --max-tokens 0        # the same, label only (much cheaper)
+    .venv/bin/python benchmarks/teacher_agreement.py --backend openai --base-url http://127.0.0.1:8000/v1 \\
+        --model meta-llama/Llama-3.3-70B-Instruct                          # any OpenAI-compatible server
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "noveleval"
+
+from reasonrank_assets.core import teacher as T  # noqa: E402
+
+
+def noveleval_pairs(limit: int | None = None) -> tuple[list[dict], list[int]]:
+    if not DATA.exists():
+        sys.exit(f"real data not found at {DATA}: it lives beside the project, see ../shared/data/README.md")
+    queries = dict(line.rstrip("\n").split("\t", 1) for line in open(DATA / "queries.tsv", encoding="utf-8"))
+    passages = dict(line.rstrip("\n").split("\t", 1) for line in open(DATA / "corpus.tsv", encoding="utf-8"))
+    pairs, gold = [], []
+    for line in open(DATA / "qrels.txt", encoding="utf-8"):
+        qid, _, docid, grade = line.split()
+        pairs.append({"site": "noveleval", "pair_id": docid, "question_id": int(qid), "question": queries[qid],
+                      "url": f"noveleval://{docid}", "document": passages[docid], "source": "qrels"})
+        gold.append(int(grade))
+    return (pairs[:limit], gold[:limit]) if limit else (pairs, gold)
+
+
+def print_result(name: str, result: dict, baseline: dict | None = None) -> None:
+    ratio = f" ({result['accuracy'] / baseline['accuracy']:.2f}x the baseline's accuracy)" if baseline else ""
+    print(f"\n{name}: n={result['n']} coverage={result['coverage']:.1%} accuracy={result['accuracy']:.3f}"
+          f" qwk={result['qwk']:.3f}{ratio}")
+    print("| gold \\ predicted | 0 | 1 | 2 |\n|---|---|---|---|")
+    for grade, row in enumerate(result["confusion"]):
+        print(f"| {grade} | " + " | ".join(map(str, row)) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default="transformers", choices=["transformers", "openai"])
+    parser.add_argument("--model", default="smollm2-135m-instruct")
+    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--api-key-env", default="OPENAI_API_KEY")
+    parser.add_argument("--max-tokens", type=int, default=128,
+                        help="explanation budget (the method allows up to 1024); 0 (local backend): label only, no explanation")
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--no-force-label", action="store_true", help="local backend: leave unlabelled answers unlabelled")
+    parser.add_argument("--limit", type=int, default=None, help="first N pairs only (a quick look)")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "reasonrank" / "teacher-agreement")
+    args = parser.parse_args()
+
+    pairs, gold = noveleval_pairs(args.limit)
+    config = T.TeacherConfig(
+        backend=args.backend, model=args.model, base_url=args.base_url, api_key_env=args.api_key_env,
+        max_tokens=args.max_tokens, batch_size=args.batch_size, concurrency=args.concurrency,
+        force_label=not args.no_force_label,
+    )
+    summary: dict = {}
+    started = time.perf_counter()
+    with T.AnswerCache(args.cache) as cache:
+        rows = T.judge_pairs(pairs, T.make_teacher(config), cache, summary=summary)
+    elapsed = time.perf_counter() - started
+
+    majority = Counter(gold).most_common(1)[0][0]
+    baseline = T.label_agreement(gold, [majority] * len(gold))
+    result = T.label_agreement(gold, [row["label"] for row in rows])
+    expected = [None if r["label_probs"] is None else round(sum(i * p for i, p in enumerate(r["label_probs"]))) for r in rows]
+    print(f"NovelEval, {len(pairs)} pairs; teacher {args.backend}:{args.model}, max_tokens={args.max_tokens},"
+          f" force_label={config.force_label}")
+    print(f"calls {summary['calls']} (cache hits {summary['cache_hits']}), {elapsed:.0f} s;"
+          f" parse statuses {summary['parse_status']}; human labels {dict(sorted(Counter(gold).items()))}")
+    print_result(f"baseline: always {majority}", baseline)
+    print_result("teacher", result, baseline)
+    if any(e is not None for e in expected):
+        print_result("teacher, rounded expected label from label probabilities", T.label_agreement(gold, expected), baseline)
+
+
+if __name__ == "__main__":
+    main()
