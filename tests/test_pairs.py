@@ -15,7 +15,8 @@ PAGES = [
     {"url": "https://b.example/ibu", "text": "IBU measures bitterness: iso-alpha acids from hops, in parts per million.", "error": None},
     {"url": "https://c.example/mirror", "text": "Alpha acids in hops isomerise in the boil and make beer bitter.", "error": None},
     {"url": "https://d.example/lager", "text": "Lager yeast ferments cold, around 10 C, for two to three weeks.", "error": None},
-    {"url": "https://e.example/dead", "text": "", "error": "HTTP 404"},
+    {"url": "https://e.example/dead", "text": "", "error": "HTTP 404", "error_kind": "http_status", "status": 404},
+    {"url": "https://h.example/blocked", "text": "hops bitterness alpha acids IBU", "error_kind": "robots", "error": "disallowed"},
     {"url": "https://f.example/coffee", "text": "Coffee roasting levels: light, medium and dark roast bitterness.", "error": None},
     {"url": "https://g.example/hop-oils", "text": "Hop oils give aroma; late hop additions add less bitterness to beer.", "error": None},
 ]
@@ -48,7 +49,7 @@ def test_cited_pages_first_then_bm25_fills_to_per_question():
     urls = [r["url"] for r in first]
     assert "https://b.example/ibu" in urls  # found by the teacher's query
     assert "https://c.example/mirror" not in urls  # same content as a cited page
-    assert "https://e.example/dead" not in urls
+    assert "https://e.example/dead" not in urls and "https://h.example/blocked" not in urls
     bm25 = first[1]
     assert bm25["retrieval_score"] > 0 and bm25["retrieval_query"] in {"hops bitterness alpha acids", "IBU bitterness units"}
     assert first[0]["retrieval_score"] is None and first[0]["retrieval_query"] is None

@@ -25,12 +25,17 @@ def _content_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _failed(page: dict) -> bool:
+    status = page.get("status")
+    return bool(page.get("error_kind") or page.get("error")) or (isinstance(status, int) and status >= 400)
+
+
 def usable_pages(web_pages: list[dict]) -> dict[str, dict]:
-    """Crawled pages with text and no error, by URL (the first row of a URL wins)."""
+    """Crawled pages with text and no error (web_pages.error_kind/error NULL, no HTTP error status),
+    by URL (the first row of a URL wins)."""
     pages: dict[str, dict] = {}
     for page in web_pages:
-        failed = page.get("error") or page.get("status") not in (None, "ok", 200, "200")
-        if not failed and (page.get("text") or "").strip() and page["url"] not in pages:
+        if not _failed(page) and (page.get("text") or "").strip() and page["url"] not in pages:
             pages[page["url"]] = page
     return pages
 
