@@ -211,10 +211,13 @@ def test_every_misbehaviour_is_stored_with_its_outcome(site, tmp_path):
 
     # Crawl-delay 0.15 s is slower than per_host_rate=50/s: it rules every request to the host
     times = sorted(t for t, _, _ in site.hits)
-    # Arrival times at this threaded in-process server lag the send by up to tens of ms (thread
-    # start, GIL), so single gaps get a loose bound; without the delay they would be 0.02 s.
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.15 / 2
-    assert (times[-1] - times[0]) / (len(times) - 1) >= 0.15
+    # Arrival times at this in-process threaded server can lag a send by 100 ms and more on a
+    # loaded machine (the handler thread waits for the GIL), which shortens the next gap; the
+    # median and the mean are immune to that. Without the delay both would be about 0.02 s.
+    # (benchmarks/crawl.py checks every gap, against a server in its own process.)
+    gaps = sorted(b - a for a, b in zip(times, times[1:]))
+    assert gaps[len(gaps) // 2] >= 0.15 - 0.005
+    assert (times[-1] - times[0]) / len(gaps) >= 0.15
     assert elapsed < 30
 
 

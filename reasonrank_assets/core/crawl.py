@@ -230,6 +230,8 @@ class _Host:
     address_error: str | None = None
     address_checked: bool = False
     requests: int = 0
+    in_flight: int = 0
+    client: object = None  # httpx.AsyncClient while the host has work
 
     def ready_at(self) -> float | None:
         if not self.jobs or self.robots_pending:
@@ -332,17 +334,31 @@ class _Crawler:
                 self._enqueue(_Job(url, url, stored=stored), new=True)
         if self.sched.outstanding == 0:
             return
-        limits = httpx.Limits(max_connections=self.config.concurrency + 8, max_keepalive_connections=self.config.concurrency)
-        timeout = httpx.Timeout(self.config.timeout_s)
+        self.ssl_context = httpx.create_ssl_context()  # built once: loading CA certificates is slow
         self.executor = ThreadPoolExecutor(self.config.extraction_threads, thread_name_prefix="extract")
         try:
-            async with httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False, trust_env=False,
-                                         headers={"User-Agent": self.config.user_agent}) as client:
-                self.client = client
-                await asyncio.gather(*(self._worker() for _ in range(self.config.concurrency)))
+            await asyncio.gather(*(self._worker() for _ in range(self.config.concurrency)))
         finally:
+            for host in self.hosts.values():
+                await self._close_client(host)
             self.executor.shutdown(wait=True)
             self.warc.close()
+
+    def _client(self, host: _Host):
+        """One small connection pool per host: a request never scans other hosts' connections."""
+        import httpx
+
+        if host.client is None:
+            host.client = httpx.AsyncClient(
+                limits=httpx.Limits(max_connections=self.config.concurrency, max_keepalive_connections=2),
+                timeout=httpx.Timeout(self.config.timeout_s), verify=self.ssl_context, follow_redirects=False,
+                trust_env=False, headers={"User-Agent": self.config.user_agent})
+        return host.client
+
+    async def _close_client(self, host: _Host) -> None:
+        client, host.client = host.client, None
+        if client is not None:
+            await client.aclose()
 
     def _host(self, url: str) -> _Host:
         key = host_key(url)
@@ -360,6 +376,7 @@ class _Crawler:
     async def _worker(self) -> None:
         while (item := await self.sched.next()) is not None:
             host, job = item
+            host.in_flight += 1
             try:
                 if job.kind == "robots":
                     await self._fetch_robots(host, job)
@@ -370,6 +387,10 @@ class _Crawler:
                     self._set_robots(host, job.url, 0, _REFUSE_ALL, cache=False)
                 else:
                     self._fail(job, _Failure("internal", f"{type(exc).__name__}: {exc}"))
+            finally:
+                host.in_flight -= 1
+            if not host.jobs and not host.in_flight:  # done with this host for now: free its sockets
+                await self._close_client(host)
 
     # ------------------------------------------------------------ robots.txt
 
@@ -399,6 +420,7 @@ class _Crawler:
                     status, body = 404, ""
                     break
                 url = target
+                await asyncio.sleep(max(0.0, host.next_slot - asyncio.get_running_loop().time()))  # polite hop
                 continue
             if 200 <= status < 300:
                 body = response["body"].decode("utf-8", errors="replace")
@@ -548,8 +570,9 @@ class _Crawler:
         host.requests += 1
         try:
             async with asyncio.timeout(config.timeout_s):
-                request = self.client.build_request("GET", url, headers=headers, extensions={"trace": trace})
-                response = await self.client.send(request, stream=True)
+                client = self._client(host)
+                request = client.build_request("GET", url, headers=headers, extensions={"trace": trace})
+                response = await client.send(request, stream=True)
                 try:
                     result = _response_fields(response)
                     if 200 <= result["status"] < 300:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -299,34 +300,59 @@ def question_text(title: str | None, body: str) -> str:
 def select_questions(posts: Iterable[dict], rules: QuestionRules) -> tuple[list[dict], list[dict]]:
     """(`questions` rows, `cited_urls` rows) in one pass over post rows.
 
-    Holds the questions that pass the question rules and, per answer that cites something,
-    its normalised links: never the whole dump.
+    Holds the questions that pass the question rules (their text zlib-compressed until they are
+    known to be selected: answers may come much later in the dump) and, per answer that cites
+    something, its normalised links: never the whole dump.
     """
     tags_any = set(rules.tags_any)
-    questions: dict[int, dict] = {}
+    candidates: dict[int, _Candidate] = {}
     citing_answers: dict[int, list[tuple[int, int, list[tuple[str, str]]]]] = defaultdict(list)
     for post in posts:
         if post["post_type_id"] == QUESTION and _question_passes(post, rules, tags_any):
-            questions[post["post_id"]] = _question_row(post)
+            candidates[post["post_id"]] = _Candidate.of(post)
         elif post["post_type_id"] == ANSWER and post["parent_id"] is not None and post["score"] >= rules.min_answer_score:
             links = [(url, raw) for raw in post["links"] if (url := normalize_url(raw))]
             if links:
                 citing_answers[post["parent_id"]].append((post["post_id"], post["score"], links))
 
-    selected, cited = [], []
-    for question in questions.values():
-        rows = _cited_rows(question, citing_answers.get(question["question_id"], []), rules)
-        question["n_cited_urls"] = len(rows)
+    kept: list[tuple[_Candidate, list[dict]]] = []
+    for candidate in candidates.values():
+        rows = _cited_rows(candidate, citing_answers.get(candidate.post_id, []), rules)
         if rows or not rules.require_cited_url:
-            selected.append(question)
-            cited.extend(rows)
+            kept.append((candidate, rows))
     if rules.max_questions is not None:
-        selected.sort(key=lambda q: (-q["score"], q["question_id"]))
-        selected = selected[: rules.max_questions]
-        keep = {q["question_id"] for q in selected}
-        cited = [c for c in cited if c["question_id"] in keep]
-    selected.sort(key=lambda q: q["question_id"])
-    return selected, cited
+        kept.sort(key=lambda pair: (-pair[0].score, pair[0].post_id))
+        kept = kept[: rules.max_questions]
+    kept.sort(key=lambda pair: pair[0].post_id)
+    questions = [candidate.row(n_cited_urls=len(rows)) for candidate, rows in kept]
+    return questions, [row for _, rows in kept for row in rows]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A question that passed the rules, small while its answers are still being read."""
+
+    site: str
+    post_id: int
+    score: int
+    accepted_answer_id: int | None
+    answer_count: int
+    creation_date: datetime | None
+    tags: list[str]
+    packed: bytes  # zlib(title \0 body)
+
+    @classmethod
+    def of(cls, post: dict) -> "_Candidate":
+        packed = zlib.compress(f"{post['title'] or ''}\0{post['body_text']}".encode(), 1)
+        return cls(post["site"], post["post_id"], post["score"], post["accepted_answer_id"],
+                   post["answer_count"] or 0, post["creation_date"], post["tags"], packed)
+
+    def row(self, n_cited_urls: int) -> dict:
+        title, body = zlib.decompress(self.packed).decode().split("\0", 1)
+        return {"site": self.site, "question_id": self.post_id, "title": title, "body": body,
+                "text": question_text(title, body), "tags": self.tags, "score": self.score,
+                "accepted_answer_id": self.accepted_answer_id, "answer_count": self.answer_count,
+                "creation_date": self.creation_date, "n_cited_urls": n_cited_urls}
 
 
 def _question_passes(post: dict, rules: QuestionRules, tags_any: set[str]) -> bool:
@@ -337,32 +363,15 @@ def _question_passes(post: dict, rules: QuestionRules, tags_any: set[str]) -> bo
     )
 
 
-def _question_row(post: dict) -> dict:
-    return {
-        "site": post["site"],
-        "question_id": post["post_id"],
-        "title": post["title"] or "",
-        "body": post["body_text"],
-        "text": question_text(post["title"], post["body_text"]),
-        "tags": post["tags"],
-        "score": post["score"],
-        "accepted_answer_id": post["accepted_answer_id"],
-        "answer_count": post["answer_count"] or 0,
-        "creation_date": post["creation_date"],
-        "n_cited_urls": 0,
-    }
-
-
-def _cited_rows(question: dict, answers: list, rules: QuestionRules) -> list[dict]:
+def _cited_rows(question: _Candidate, answers: list, rules: QuestionRules) -> list[dict]:
     """One row per distinct URL: cited by the accepted answer if it is, else by the best-scored one."""
-    accepted = question["accepted_answer_id"]
     best: dict[str, dict] = {}
     for answer_id, answer_score, links in answers:
-        is_accepted = answer_id == accepted
+        is_accepted = answer_id == question.accepted_answer_id
         if rules.accepted_answer_only and not is_accepted:
             continue
         for url, raw in links:
-            row = {"site": question["site"], "question_id": question["question_id"], "answer_id": answer_id,
+            row = {"site": question.site, "question_id": question.post_id, "answer_id": answer_id,
                    "answer_score": answer_score, "is_accepted": is_accepted, "url": url, "raw_url": raw}
             current = best.get(url)
             if current is None or (is_accepted, answer_score) > (current["is_accepted"], current["answer_score"]):
