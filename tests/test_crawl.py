@@ -221,6 +221,17 @@ def test_every_misbehaviour_is_stored_with_its_outcome(site, tmp_path):
     assert elapsed < 30
 
 
+def test_redirect_limit_and_a_crawl_started_inside_a_running_event_loop(site, tmp_path):
+    import asyncio
+
+    async def from_a_notebook():  # Jupyter runs an event loop: crawl() must still work there
+        return crawl([site.url("/moved"), site.url("/ok")], tmp_path / "store", fast_config(max_redirects=1))
+
+    moved, ok = asyncio.run(from_a_notebook())
+    assert moved["error_kind"] == "too_many_redirects" and moved["redirects"] == 1
+    assert ok["error"] is None and site.count("/ok") == 1  # the second hop was never requested
+
+
 def test_loopback_and_private_addresses_are_refused_by_default(site, tmp_path):
     urls = [site.url("/ok"), "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/"]
     rows = crawl(urls + ["not a url", "ftp://files.example.org/x"], tmp_path / "store", CrawlConfig(timeout_s=1, retries=0))

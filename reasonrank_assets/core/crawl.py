@@ -87,10 +87,20 @@ def crawl(urls: list[str], store: Path, config: CrawlConfig | None = None) -> li
     state = CrawlState(store)
     try:
         state.recover_from_warcs(config)
-        asyncio.run(_Crawler(state, config).run(wanted))
+        _run_coroutine(_Crawler(state, config).run(wanted))
         return _with_duplicates([state.row(url) for url in wanted])
     finally:
         state.close()
+
+
+def _run_coroutine(coroutine) -> None:
+    """asyncio.run, also from code that already runs an event loop (a notebook): in a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(1, thread_name_prefix="crawl") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _with_duplicates(rows: list[dict]) -> list[dict]:
@@ -119,7 +129,8 @@ class CrawlState:
 
     def __init__(self, store: Path):
         self.store = Path(store)
-        self.db = sqlite3.connect(self.store / "state.sqlite", isolation_level=None)
+        # One thread at a time uses it, but not always the one that opened it (see _run_coroutine).
+        self.db = sqlite3.connect(self.store / "state.sqlite", isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # survives a killed process; one commit per page
         self.db.execute(
