@@ -20,6 +20,7 @@ Design, in short:
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import heapq
 import ipaddress
 import itertools
@@ -84,13 +85,15 @@ def crawl(urls: list[str], store: Path, config: CrawlConfig | None = None) -> li
     store = Path(store)
     store.mkdir(parents=True, exist_ok=True)
     wanted = list(dict.fromkeys(urls))
-    state = CrawlState(store)
-    try:
-        state.recover_from_warcs(config)
-        _run_coroutine(_Crawler(state, config).run(wanted))
-        return _with_duplicates([state.row(url) for url in wanted])
-    finally:
-        state.close()
+    with open(store / "crawl.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one crawl per store at a time; the OS frees it if killed
+        state = CrawlState(store)
+        try:
+            state.recover_from_warcs(config)
+            _run_coroutine(_Crawler(state, config).run(wanted))
+            return _with_duplicates([state.row(url) for url in wanted])
+        finally:
+            state.close()
 
 
 def _run_coroutine(coroutine) -> None:
@@ -130,7 +133,8 @@ class CrawlState:
     def __init__(self, store: Path):
         self.store = Path(store)
         # One thread at a time uses it, but not always the one that opened it (see _run_coroutine).
-        self.db = sqlite3.connect(self.store / "state.sqlite", isolation_level=None, check_same_thread=False)
+        self.db = sqlite3.connect(self.store / "state.sqlite", isolation_level=None, check_same_thread=False,
+                                  timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # survives a killed process; one commit per page
         self.db.execute(
