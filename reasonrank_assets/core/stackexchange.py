@@ -96,12 +96,12 @@ def _rows(parser, path: Path, site: str, wanted: set[int], errors: list[dict] | 
         attrib, line = dict(element.attrib), element.sourceline
         _free(element)
         try:
-            row = post_row(attrib, site)
+            row = post_row(attrib, site) if _int(attrib, "PostTypeId", required=True) in wanted else None
         except ValueError as exc:
             if errors is not None:
                 errors.append({"file": str(path), "line": line, "post_id": attrib.get("Id"), "error": str(exc)})
             continue
-        if row["post_type_id"] in wanted:
+        if row is not None:
             yield row
 
 
