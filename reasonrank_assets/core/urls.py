@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from courlan import clean_url
-from courlan.filters import is_valid_url
-
 # Hosts of the StackExchange network (and their subdomains): links back into it are not web pages.
 STACKEXCHANGE_HOSTS = (
     "stackexchange.com",
@@ -37,6 +34,9 @@ def normalize_url(url: str) -> str | None:
     None for: relative links (inside the dump they point back into the site), other schemes,
     unparsable URLs and links into StackExchange sites.
     """
+    from courlan import clean_url  # imported here: courlan pulls in urllib3 and more at import time
+    from courlan.filters import is_valid_url
+
     url = (url or "").strip()
     if url.startswith("//"):
         url = "https:" + url
