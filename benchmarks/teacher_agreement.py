@@ -26,18 +26,21 @@ DATA = ROOT.parent / "shared" / "data" / "noveleval"
 from reasonrank_assets.core import teacher as T  # noqa: E402
 
 
-def noveleval_pairs(limit: int | None = None) -> tuple[list[dict], list[int]]:
+def noveleval_pairs(per_question: int | None = None) -> tuple[list[dict], list[int]]:
     if not DATA.exists():
         sys.exit(f"real data not found at {DATA}: it lives beside the project, see ../shared/data/README.md")
     queries = dict(line.rstrip("\n").split("\t", 1) for line in open(DATA / "queries.tsv", encoding="utf-8"))
     passages = dict(line.rstrip("\n").split("\t", 1) for line in open(DATA / "corpus.tsv", encoding="utf-8"))
-    pairs, gold = [], []
+    pairs, gold, taken = [], [], Counter()
     for line in open(DATA / "qrels.txt", encoding="utf-8"):
         qid, _, docid, grade = line.split()
+        taken[qid] += 1
+        if per_question and taken[qid] > per_question:
+            continue
         pairs.append({"site": "noveleval", "pair_id": docid, "question_id": int(qid), "question": queries[qid],
                       "url": f"noveleval://{docid}", "document": passages[docid], "source": "qrels"})
         gold.append(int(grade))
-    return (pairs[:limit], gold[:limit]) if limit else (pairs, gold)
+    return pairs, gold
 
 
 def print_result(name: str, result: dict, baseline: dict | None = None) -> None:
@@ -60,11 +63,12 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--no-force-label", action="store_true", help="local backend: leave unlabelled answers unlabelled")
-    parser.add_argument("--limit", type=int, default=None, help="first N pairs only (a quick look)")
+    parser.add_argument("--per-question", type=int, default=None,
+                        help="the first K judged passages of each of the 21 questions only (a cheaper look)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "reasonrank" / "teacher-agreement")
     args = parser.parse_args()
 
-    pairs, gold = noveleval_pairs(args.limit)
+    pairs, gold = noveleval_pairs(args.per_question)
     config = T.TeacherConfig(
         backend=args.backend, model=args.model, base_url=args.base_url, api_key_env=args.api_key_env,
         max_tokens=args.max_tokens, batch_size=args.batch_size, concurrency=args.concurrency,

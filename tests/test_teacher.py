@@ -265,10 +265,10 @@ def _cached_answers(cache_dir: Path) -> int:
             return 0
 
 
-def _wait_for(condition, seconds: float = 60.0) -> None:
+def _wait_for(condition, state, seconds: float = 120.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for the judging subprocess"
+        assert time.monotonic() < deadline, f"timed out waiting for the judging subprocess: {state()}"
         time.sleep(0.02)
 
 
@@ -282,7 +282,8 @@ def test_kill_9_mid_run_then_rerun_pays_exactly_one_answer_per_pair(tmp_path):
         args = [sys.executable, str(script), str(tmp_path / "pairs.json"), server.url, str(cache_dir), str(out)]
         run = subprocess.Popen(args, cwd=Path(__file__).parents[1])
         # 8 answers stored, 4 more requests held open by the server: kill while they are in flight.
-        _wait_for(lambda: server.answered == 8 and _cached_answers(cache_dir) == 8 and server.in_flight == 4)
+        _wait_for(lambda: server.answered == 8 and _cached_answers(cache_dir) == 8 and server.in_flight == 4,
+                  lambda: f"answered {server.answered}, cached {_cached_answers(cache_dir)}, in flight {server.in_flight}")
         os.kill(run.pid, signal.SIGKILL)
         assert run.wait() == -signal.SIGKILL and not out.exists()
         in_flight_lost = server.received - server.answered

@@ -19,6 +19,7 @@ import asyncio
 import concurrent.futures
 import hashlib
 import json
+import logging
 import math
 import os
 import random
@@ -34,6 +35,8 @@ from pathlib import Path
 
 from reasonrank_assets.core import prompts
 from reasonrank_assets.core.prompts import PROMPT_VERSION, STOP
+
+log = logging.getLogger(__name__)
 
 RELEVANCE = "relevance"
 QUERIES = "queries"
@@ -296,6 +299,7 @@ class OpenAITeacher:
             try:
                 response = await client.chat.completions.create(**request)
             except retryable as exc:
+                log.debug("attempt %d failed: %s", attempt, _describe(exc))
                 if attempt > self.config.max_retries:
                     return Answer(None, attempts=attempt, error=_describe(exc))
                 await asyncio.sleep(self._backoff(attempt, exc))
@@ -528,6 +532,7 @@ def answer_prompts(items: list[Prompt], teacher: Teacher, cache: AnswerCache, su
         answers[item.key] = answer
 
     cached = len(answers)
+    log.info("teacher %s: %d prompts, %d answered from the cache, %d to ask", teacher.model, len(items), cached, len(pending))
     teacher.answer_all(pending, store)
     if summary is not None:
         errors = sum(1 for item in pending if answers[item.key].error is not None)
