@@ -1,0 +1,164 @@
+"""Training worker: one training stage in its own process.
+
+    python -m reasonrank_assets.core.train_worker STAGE CONFIG_JSON
+    accelerate launch --config_file docs/accelerate/... -m reasonrank_assets.core.train_worker STAGE CONFIG_JSON
+
+STAGE is `sft`, `rollouts` or `refine`. CONFIG_JSON is a path to a JSON file (or an inline JSON
+object) with the keys:
+
+    examples     path of the `training_examples` rows (.parquet or .jsonl)        all stages
+    output_dir   directory of the stage's outputs                                 all stages
+    profile      "gpu" (default: the method's recipe) or "cpu" (`cpu_profile()`)  optional
+    settings     {field: value} overriding SFTSettings / RolloutSettings /       optional
+                 RefineSettings (refine: "method" chooses grpo | reward_weighted)
+    checkpoint   the SFT student to start from (the SFT manifest's `checkpoint`) rollouts, refine
+    rollouts     path of the `refinement_rollouts` rows (.parquet or .jsonl)      refine, reward_weighted
+
+Outputs: `sft` and `refine` write the model directories and `manifest.json` into output_dir (layout
+in `reasonrank_assets.core.training`); `rollouts` writes `output_dir/rollouts.jsonl` (the
+`refinement_rollouts` rows) and a `manifest.json` summary. A re-run with the same output_dir resumes
+from the last checkpoint; a finished run with the same inputs is not repeated.
+
+Reporting: launched by Dagster Pipes (`DAGSTER_PIPES_CONTEXT` set), each Trainer log line goes to the
+Dagster log, the manifest goes back as a custom message, and the asset materialization carries the
+metrics, a loss/reward table and a plot. Otherwise each log line is one JSON object on stdout and the
+last line is the result (`{"result": ...}`). Under `accelerate launch`, only rank 0 reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from reasonrank_assets.core import training
+
+STAGES = ("sft", "rollouts", "refine")
+
+
+def read_config(argument: str) -> dict:
+    text = argument if argument.lstrip().startswith("{") else Path(argument).read_text(encoding="utf-8")
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SystemExit(f"train_worker: config {argument!r} is not valid JSON ({error})") from error
+    for key in ("examples", "output_dir"):
+        if key not in config:
+            raise SystemExit(f"train_worker: config {argument!r} lacks the key {key!r}")
+    return config
+
+
+def build_settings(stage: str, config: dict):
+    cls = {"sft": training.SFTSettings, "rollouts": training.RolloutSettings, "refine": training.RefineSettings}[stage]
+    overrides = dict(config.get("settings") or {})
+    profile = config.get("profile", "gpu")
+    if profile == "gpu":
+        return cls.from_dict(overrides)
+    if profile != "cpu":
+        raise SystemExit(f"train_worker: profile must be 'gpu' or 'cpu', not {profile!r}")
+    if stage == "refine":
+        base = training.RefineSettings.cpu_profile(overrides.pop("method", "grpo"))
+    else:
+        base = cls.cpu_profile()
+    return cls.from_dict({**base.to_dict(), **overrides})
+
+
+def run_stage(stage: str, config: dict, progress=None) -> dict:
+    """Run one stage from a config dict; return the manifest (or the rollouts summary)."""
+    settings = build_settings(stage, config)
+    examples = training.load_rows(Path(config["examples"]))
+    output_dir = Path(config["output_dir"])
+    if stage == "sft":
+        return training.train_sft(examples, settings, output_dir, progress=progress)
+    checkpoint = Path(_require(config, "checkpoint"))
+    if stage == "rollouts":
+        return _rollouts_stage(examples, checkpoint, settings, output_dir)
+    rollouts = training.load_rows(Path(config["rollouts"])) if config.get("rollouts") else None
+    return training.train_refined(examples, rollouts, checkpoint, settings, output_dir, progress=progress)
+
+
+def _require(config: dict, key: str):
+    if not config.get(key):
+        raise SystemExit(f"train_worker: this stage needs the config key {key!r}")
+    return config[key]
+
+
+def _rollouts_stage(examples: list[dict], checkpoint: Path, settings, output_dir: Path) -> dict:
+    """Sample once: rollouts.jsonl + manifest.json; a finished identical run is returned as is."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    inputs = {"training_set_version": training.training_set_version(examples), "checkpoint": str(checkpoint)}
+    fingerprint = training.run_fingerprint("rollouts", settings, inputs)
+    manifest_file = output_dir / training.MANIFEST
+    if manifest_file.exists() and json.loads(manifest_file.read_text()).get("fingerprint") == fingerprint:
+        return json.loads(manifest_file.read_text())
+    rows = training.sample_rollouts(examples, checkpoint, settings)
+    path = output_dir / "rollouts.jsonl"
+    tmp = path.with_name(".rollouts.jsonl.tmp")
+    tmp.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    os.replace(tmp, path)
+    manifest = {
+        "stage": "rollouts",
+        "fingerprint": fingerprint,
+        "rollouts": str(path),
+        "n_rollouts": len(rows),
+        "parsed": sum(1 for r in rows if r["parse_status"] == "ok"),
+        "config": settings.to_dict(),
+        **inputs,
+    }
+    manifest_file.write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def _is_main_process() -> bool:
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def materialization_metadata(manifest: dict) -> dict:
+    """Pipes metadata: scalar metrics, the checkpoint path, the curves as a table and a plot."""
+    import tempfile
+
+    metadata: dict = {k: v for k, v in training.dagster_metadata_values(manifest).items()}
+    metadata["checkpoint"] = {"raw_value": manifest["checkpoint"], "type": "path"}
+    metadata["training_set_version"] = manifest["training_set_version"]
+    metadata["method"] = manifest["method"]
+    metadata["curves"] = {"raw_value": training.curves_markdown(manifest), "type": "md"}
+    if manifest["metrics"]["loss_curve"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            png = training.plot_curves(manifest, Path(tmp) / "curves.png").read_bytes()
+        image = base64.b64encode(png).decode()
+        metadata["curves_plot"] = {"raw_value": f"![curves](data:image/png;base64,{image})", "type": "md"}
+    return metadata
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2 or argv[0] not in STAGES:
+        print(__doc__, file=sys.stderr)
+        return 2
+    stage, config = argv[0], read_config(argv[1])
+    piped = bool(os.environ.get("DAGSTER_PIPES_CONTEXT")) and _is_main_process()
+    with ExitStack() as stack:
+        if piped:
+            from dagster_pipes import open_dagster_pipes
+
+            pipes = stack.enter_context(open_dagster_pipes())
+            progress = lambda logs: pipes.log.info(json.dumps(logs, default=str))  # noqa: E731
+        else:
+            progress = lambda logs: print(json.dumps(logs, default=str), flush=True)  # noqa: E731
+        result = run_stage(stage, config, progress=progress if _is_main_process() else None)
+        if not _is_main_process():
+            return 0
+        if piped:
+            pipes.report_custom_message(result)
+            if stage != "rollouts" and pipes.is_asset_step and len(pipes.asset_keys) == 1:
+                pipes.report_asset_materialization(metadata=materialization_metadata(result))
+        else:
+            print(json.dumps({"result": result}, default=str), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
