@@ -306,7 +306,7 @@ def test_batch_jsonl_export_then_import_fills_the_cache(tmp_path):
     with OpenAIServer() as server:
         teacher = T.make_teacher(config(server))
         with T.AnswerCache(tmp_path / "cache") as cache:
-            assert T.export_batch(pairs, teacher, cache, tmp_path / "batch.jsonl") == 3
+            assert T.export_batch(T.relevance_prompts(pairs, teacher), teacher, cache, tmp_path / "batch.jsonl") == 3
             # Play the batch runner: answer each request line with the same server's completion.
             lines = [json.loads(line) for line in (tmp_path / "batch.jsonl").read_text().splitlines()]
             assert {line["url"] for line in lines} == {"/v1/chat/completions"}
@@ -318,6 +318,9 @@ def test_batch_jsonl_export_then_import_fills_the_cache(tmp_path):
             rows = T.judge_pairs(pairs, teacher, cache)
         assert server.received == 1  # only the expired line was asked over HTTP
     assert [r["label"] for r in rows] == [expected_label(p) for p in pairs]
+    (tmp_path / "bad.jsonl").write_text(json.dumps({"custom_id": "nonsense"}) + "\n")
+    with pytest.raises(ValueError, match="bad.jsonl:1: custom_id 'nonsense'"):
+        T.import_batch(tmp_path / "bad.jsonl", teacher, T.AnswerCache(tmp_path / "cache"))
 
 
 # -- the local transformers backend ---------------------------------------------------------------

@@ -564,7 +564,7 @@ def generate_queries(questions: list[dict], teacher: Teacher, cache: AnswerCache
     """
     for q in questions:
         _require(q, ("site", "question_id", "text"), "question")
-    items = [_prompt(teacher, QUERIES, prompts.queries_messages(q["text"])) for q in questions]
+    items = query_prompts(questions, teacher)
     answers = answer_prompts(items, teacher, cache, summary)
     rows = []
     for question, item in zip(questions, items):
@@ -587,7 +587,7 @@ def judge_pairs(pairs: list[dict], teacher: Teacher, cache: AnswerCache, *, summ
     """`teacher_judgments` rows: one per candidate pair, with the label or the reason there is none."""
     for p in pairs:
         _require(p, ("site", "pair_id", "question_id", "question", "url", "document"), "candidate pair")
-    items = [_prompt(teacher, RELEVANCE, prompts.relevance_messages(p["question"], p["document"])) for p in pairs]
+    items = relevance_prompts(pairs, teacher)
     answers = answer_prompts(items, teacher, cache, summary)
     rows = [_judgment(pair, item, answers[item.key], teacher) for pair, item in zip(pairs, items)]
     if summary is not None:
@@ -624,14 +624,22 @@ def _judgment(pair: dict, item: Prompt, answer: Answer, teacher: Teacher) -> dic
 # -- OpenAI batch files (OpenAI's batch API, `vllm run-batch`) ---------------------------------
 
 
-def export_batch(pairs: list[dict], teacher: OpenAITeacher, cache: AnswerCache, path: Path) -> int:
-    """Write the not-yet-answered relevance requests as batch JSONL (custom_id = cache key)."""
-    items = [_prompt(teacher, RELEVANCE, prompts.relevance_messages(p["question"], p["document"])) for p in pairs]
+def relevance_prompts(pairs: list[dict], teacher: Teacher) -> list[Prompt]:
+    return [_prompt(teacher, RELEVANCE, prompts.relevance_messages(p["question"], p["document"])) for p in pairs]
+
+
+def query_prompts(questions: list[dict], teacher: Teacher) -> list[Prompt]:
+    return [_prompt(teacher, QUERIES, prompts.queries_messages(q["text"])) for q in questions]
+
+
+def export_batch(items: list[Prompt], teacher: OpenAITeacher, cache: AnswerCache, path: Path) -> int:
+    """Write the not-yet-answered prompts as batch JSONL (custom_id = "task:cache key"); return how many."""
     cached = cache.get_many(item.key for item in items)
     pending = {item.key: item for item in items if item.key not in cached}
     with open(path, "w", encoding="utf-8") as out:
         for item in pending.values():
-            line = {"custom_id": item.key, "method": "POST", "url": "/v1/chat/completions", "body": teacher._request(item)}
+            line = {"custom_id": f"{item.task}:{item.key}", "method": "POST", "url": "/v1/chat/completions",
+                    "body": teacher._request(item)}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return len(pending)
 
@@ -646,6 +654,9 @@ def import_batch(path: Path, teacher: OpenAITeacher, cache: AnswerCache) -> dict
             if not line.strip():
                 continue
             record = json.loads(line)
+            task, _, key = str(record.get("custom_id", "")).partition(":")
+            if task not in (RELEVANCE, QUERIES) or not key:
+                raise ValueError(f"{path}:{number}: custom_id {record.get('custom_id')!r} is not 'task:cache key'")
             response = record.get("response") or {}
             if record.get("error") or response.get("status_code") != 200:
                 counts["failed"] += 1
@@ -653,12 +664,12 @@ def import_batch(path: Path, teacher: OpenAITeacher, cache: AnswerCache) -> dict
             try:
                 answer = _answer_from(ChatCompletion.model_validate(response["body"]), 0.0, 1)
             except Exception as exc:  # noqa: BLE001 - lines before this one are already stored
-                raise ValueError(f"{path}:{number}: not a chat completion ({exc})") from exc
+                raise ValueError(f"{path}:{number}: response.body is not a chat completion ({exc})") from exc
             if answer.error is not None:
                 counts["failed"] += 1
                 continue
-            answer.latency_s = None
-            cache.put(record["custom_id"], RELEVANCE, teacher.model, answer)
+            answer.latency_s = None  # a batch job has no per-call latency
+            cache.put(key, task, teacher.model, answer)
             counts["stored"] += 1
     return dict(counts)
 
