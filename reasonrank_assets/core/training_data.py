@@ -21,6 +21,7 @@ import json
 import re
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,7 +176,7 @@ def near_duplicate_clusters(texts: list[str], threshold: float = 0.8, perms: int
 # -- the build ----------------------------------------------------------------------------------
 
 
-def _qkey(row: dict) -> tuple[str, str]:
+def _qkey(row: dict) -> tuple[str, int | str]:
     return (row["site"], row["question_id"])
 
 
@@ -206,7 +207,7 @@ def _example_id(task: str, site: str, question_id: str, url: str | None) -> str:
 @dataclass
 class _Build:
     config: TrainingDataConfig
-    count_tokens: object
+    count_tokens: Callable[[str], int]
     report: dict = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)
 
@@ -248,11 +249,15 @@ def build_training_examples(
     by_key = {_qkey(q): q for q in questions}
     documents = {p["pair_id"]: p["document"] for p in pairs or []}
 
-    clean, contaminated = _decontaminate_questions(questions, contamination_texts, config)
-    report["decontamination"] = {"questions_removed": len(contaminated), "contamination_texts": len(contamination_texts),
-                                 "ngram": config.contamination_ngram, "pairs_removed_by": Counter()}
-    representative = _merge_near_duplicates(clean, judgments, config, report)
     index = ContaminationIndex(contamination_texts, config.contamination_ngram)
+    contaminated = [q for q in questions if index.hits(q["text"])]
+    clean = [q for q in questions if not index.hits(q["text"])] if contaminated else questions
+    report["decontamination"] = {
+        "questions_removed": len(contaminated), "removed_question_ids": [list(_qkey(q)) for q in contaminated[:50]],
+        "contamination_texts": len(contamination_texts), "ngram": config.contamination_ngram,
+        "pairs_removed_by": Counter(),
+    }
+    representative = _merge_near_duplicates(clean, judgments, config, report)
 
     usable = _usable_judgments(judgments, representative, config, report)
     seen_pages: set[tuple] = set()
@@ -277,14 +282,6 @@ def build_training_examples(
     build.rows.sort(key=lambda r: (SPLITS.index(r["split"]), r["site"], r["question_id"], r["task"], r["url"] or ""))
     _finish_report(report, build.rows)
     return build.rows, report
-
-
-def _decontaminate_questions(questions: list[dict], texts: list[str], config: TrainingDataConfig):
-    index = ContaminationIndex(texts, config.contamination_ngram)
-    clean, removed = [], []
-    for question in questions:
-        (removed if index.hits(question["text"]) else clean).append(question)
-    return clean, removed
 
 
 def _merge_near_duplicates(questions: list[dict], judgments: list[dict], config: TrainingDataConfig, report: dict) -> dict:
