@@ -244,7 +244,6 @@ class _Host:
     robots_unreachable: bool = False  # RFC 9309: an unreachable robots.txt means keep out
     address_error: str | None = None
     address_checked: bool = False
-    requests: int = 0
     in_flight: int = 0
     client: object = None  # httpx.AsyncClient while the host has work
 
@@ -582,7 +581,6 @@ class _Crawler:
                 sent_now()
 
         sent_now()
-        host.requests += 1
         try:
             async with asyncio.timeout(config.timeout_s):
                 client = self._client(host)
