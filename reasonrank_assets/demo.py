@@ -64,7 +64,7 @@ def format_scores(rows: list[dict], measure: str = "nDCG@10") -> str:
         p = r.get("p_value_vs_first_stage")
         tag = " (published)" if r.get("reference") else ""
         lines.append(
-            f"{r['benchmark']:<10} {r['domain']:<12} {r['system'] + tag:<26} {100 * r['value']:8.2f}  {'' if p is None else f'{p:.3f}'}"
+            f"{r['benchmark']:<10} {r['domain']:<12} {r['system'] + tag:<26} {r['value']:8.2f}  {'' if p is None else f'{p:.3f}'}"
         )
     return "\n".join(lines)
 

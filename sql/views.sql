@@ -17,7 +17,7 @@ LEFT JOIN web_pages p ON p.url = j.url AND p.site = j.site;
 
 -- nDCG@10 per system and domain, published reference rows included.
 CREATE OR REPLACE VIEW leaderboard AS
-SELECT benchmark, domain, system, reference, round(100 * value, 2) AS ndcg10, p_value_vs_first_stage
+SELECT benchmark, domain, system, reference, round(value, 2) AS ndcg10, p_value_vs_first_stage
 FROM benchmark_scores
 WHERE measure = 'nDCG@10'
 ORDER BY benchmark, domain, ndcg10 DESC;

@@ -9,7 +9,11 @@ from reasonrank_assets.defs.partitions import domain_partitions, split_domain_ke
 from reasonrank_assets.defs.resources import Project
 
 GROUP = "evaluation"
-RerankSettingsConfig = config_class(rerank.RerankSettings, "RerankSettingsConfig")
+# Defaults sized for the embedded demo on a CPU; the method's own are depth 100 (BRIGHT: the
+# first stage's top 100) and 1024 new tokens (configs/paper.yaml).
+RerankSettingsConfig = config_class(
+    rerank.RerankSettings, "RerankSettingsConfig", rerank.RerankSettings(depth=10, max_new_tokens=128)
+)
 
 
 @dg.multi_asset(

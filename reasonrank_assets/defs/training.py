@@ -57,22 +57,23 @@ def _examples_file(project: Project) -> str:
 
 
 @dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version="1", metadata={"table": "model_checkpoints"}, deps=["training_examples"])
-def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: Project) -> list[dict]:
+def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: Project) -> dg.Output:
     """The student distilled from the teacher by SFT on both tasks (loss on the completion only)."""
     settings = config.to_settings()
     output_dir = project.path("models", "student_sft")
-    job = {"examples": _examples_file(project), "settings": settings.__dict__, "output_dir": str(output_dir)}
-    return [_train(context, "sft", config.launcher, job, output_dir)]
+    job = {"examples": _examples_file(project), "settings": settings.to_dict(), "output_dir": str(output_dir)}
+    return dg.Output([training.manifest_row(_train(context, "sft", config.launcher, job, output_dir))])
 
 
 @dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version="1", deps=["training_examples"])
-def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig, project: Project, student_sft: list[dict]) -> list[dict]:
+def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig, project: Project, student_sft: list[dict]) -> dg.Output:
     """k explanations per training pair sampled from the SFT student at T=1.0 and scored, paid once."""
     settings = config.to_settings()
     output_dir = project.path("rollouts")
-    job = {"examples": _examples_file(project), "checkpoint": student_sft[0]["checkpoint"], "settings": settings.__dict__, "output_dir": str(output_dir)}
+    job = {"examples": _examples_file(project), "checkpoint": student_sft[0]["checkpoint"], "settings": settings.to_dict(), "output_dir": str(output_dir)}
     _train(context, "rollouts", config.launcher, job, output_dir)
-    return [json.loads(line) for line in (output_dir / "rollouts.jsonl").read_text().splitlines() if line]
+    # A list return after a Pipes session reads as a list of events: wrap it in an Output.
+    return dg.Output([json.loads(line) for line in (output_dir / "rollouts.jsonl").read_text().splitlines() if line])
 
 
 @dg.asset(
@@ -82,7 +83,7 @@ def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig
     metadata={"table": "model_checkpoints"},
     deps=["training_examples", "refinement_rollouts"],
 )
-def student_refined(context: dg.AssetExecutionContext, config: RefineConfig, project: Project, student_sft: list[dict]) -> list[dict]:
+def student_refined(context: dg.AssetExecutionContext, config: RefineConfig, project: Project, student_sft: list[dict]) -> dg.Output:
     """The SFT student refined by GRPO (online, verifiable rewards) or by reward-weighted
     fine-tuning on the rollouts (the official code's method), as configured."""
     settings = config.to_settings()
@@ -91,7 +92,7 @@ def student_refined(context: dg.AssetExecutionContext, config: RefineConfig, pro
         "examples": _examples_file(project),
         "rollouts": str(project.warehouse.table_dir("refinement_rollouts") / "__all__.parquet"),
         "checkpoint": student_sft[0]["checkpoint"],
-        "settings": settings.__dict__,
+        "settings": settings.to_dict(),
         "output_dir": str(output_dir),
     }
-    return [_train(context, "refine", config.launcher, job, output_dir)]
+    return dg.Output([training.manifest_row(_train(context, "refine", config.launcher, job, output_dir))])
