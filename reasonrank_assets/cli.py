@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -203,7 +204,34 @@ def _run_bm25(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- pipeline --------------------------------------------------------------------------------
+
+
+def _configure_home(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home", default=os.environ.get("REASONRANK_HOME", ".reasonrank"), help="project state folder")
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    os.environ["REASONRANK_HOME"] = args.home
+    from reasonrank_assets.demo import main as demo
+
+    demo()
+    return 0
+
+
+def _run_catalog(args: argparse.Namespace) -> int:
+    from reasonrank_assets.core.warehouse import Warehouse
+
+    warehouse = Warehouse(Path(args.home) / "warehouse")
+    if not warehouse.refresh_catalog():
+        raise ValueError(f"{warehouse.catalog_path} is held open by another process; close it and retry")
+    print(warehouse.catalog_path)
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
+    "demo": Command("materialize the whole graph on the embedded default and print the scores", _configure_home, _run_demo),
+    "catalog": Command("(re)create the DuckDB views over every warehouse table; prints the database path", _configure_home, _run_catalog),
     "rerank": Command("rerank a first-stage run (or rank_llm requests) with a pointwise LLM reranker", _configure_rerank, _run_rerank),
     "evaluate": Command("score TREC runs: nDCG@10, nDCG@5, R@100, MRR@10 with a paired test", _configure_evaluate, _run_evaluate),
     "bm25": Command("BM25 (bm25s, Lucene k1=0.9 b=0.4) over a collection, written as a TREC run", _configure_bm25, _run_bm25),
