@@ -70,3 +70,18 @@ def test_core_has_no_dagster_import():
         if path.name == "train_worker.py":  # the Pipes side lives in the lightweight dagster_pipes package
             text = text.replace("dagster_pipes", "")
         assert "import dagster" not in text and "from dagster" not in text, path.name
+
+
+def test_the_paper_config_is_valid_run_config_for_its_jobs():
+    """configs/paper.yaml must keep up with the settings dataclasses it overrides."""
+    import pathlib
+
+    import yaml
+    from dagster._core.system_config.objects import ResolvedRunConfig
+
+    config = yaml.safe_load((pathlib.Path(__file__).parents[1] / "configs" / "paper.yaml").read_text())
+    site = {"resources": config["resources"]}
+    training = {"ops": {k: v for k, v in config["ops"].items() if k != "reranked_runs"}}
+    reranking = {"ops": {"reranked_runs": config["ops"]["reranked_runs"]}}
+    for job, run_config in [("site_data_job", site), ("training_job", training), ("reranking_job", reranking)]:
+        assert ResolvedRunConfig.build(defs.resolve_job_def(job), run_config) is not None, job
