@@ -26,6 +26,9 @@ def register_partitions(instance, project) -> tuple[list[str], list[str]]:
     return sites, domains
 
 
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
 def run_demo() -> list[dict]:
     import dagster as dg
 
@@ -39,9 +42,16 @@ def run_demo() -> list[dict]:
 
     def run(job: str, partition: str | None = None) -> None:
         step = time.monotonic()
-        result = defs.resolve_job_def(job).execute_in_process(instance=instance, partition_key=partition)
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, partition_key=partition, run_config=QUIET, raise_on_error=False
+        )
         if not result.success:
-            raise SystemExit(f"{job} {partition or ''} failed")
+            failure = next((e for e in result.all_events if e.is_step_failure), None)
+            error = failure.step_failure_data.error if failure else None
+            while error is not None and error.cause is not None:  # the user's error, not Dagster's wrapper
+                error = error.cause
+            reason = error.message.strip() if error else "see the run in `dagster dev`"
+            raise SystemExit(f"[demo] {job} {partition or ''} failed: {reason}")
         print(f"[demo] {job} {partition or ''} done in {time.monotonic() - step:.0f}s", flush=True)
 
     for site in sites:
