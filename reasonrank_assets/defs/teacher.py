@@ -4,12 +4,15 @@
 import dagster as dg
 
 from reasonrank_assets.core import pairs, teacher, training_data
+from reasonrank_assets.core.prompts import PROMPT_VERSION
 from reasonrank_assets.core.teacher import AnswerCache
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import site_partitions
 from reasonrank_assets.defs.resources import Project, Teacher
 
 GROUP = "teacher"
+# A new prompt version makes the teacher's assets (and everything downstream) show as stale.
+TEACHER_CODE_VERSION = f"1-prompts-{PROMPT_VERSION}"
 TrainingDataConfig = config_class(training_data.TrainingDataConfig, "TrainingDataConfig")
 
 
@@ -18,7 +21,7 @@ def _cache(project: Project) -> AnswerCache:
     return AnswerCache(project.path("teacher_cache"))
 
 
-@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "llm"}, code_version="1")
+@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "llm"}, code_version=TEACHER_CODE_VERSION)
 def search_queries(context: dg.AssetExecutionContext, project: Project, teacher_llm: Teacher, questions: list[dict]) -> list[dict]:
     """Up to 10 teacher-written web search queries per question, parsed and deduplicated."""
     client = teacher.make_teacher(teacher_llm.to_settings())
@@ -47,7 +50,7 @@ class JudgmentChecks(dg.Config):
     partitions_def=site_partitions,
     group_name=GROUP,
     kinds={"python", "llm"},
-    code_version="1",
+    code_version=TEACHER_CODE_VERSION,
     check_specs=[dg.AssetCheckSpec("parse_failure_rate", asset="teacher_judgments")],
 )
 def teacher_judgments(
@@ -73,7 +76,7 @@ def teacher_judgments(
 @dg.asset(
     group_name=GROUP,
     kinds={"python"},
-    code_version="1",
+    code_version=TEACHER_CODE_VERSION,
     check_specs=[
         dg.AssetCheckSpec("no_split_leakage", asset="training_examples"),
         dg.AssetCheckSpec("all_labels_present", asset="training_examples"),
@@ -105,8 +108,15 @@ def training_examples(
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"label_balance": dg.MetadataValue.json(report.get("label_balance", {}))},
     )
+    # Re-check the output itself: no prompt or target may share a word n-gram with a benchmark text.
+    index = training_data.ContaminationIndex(contamination, settings.contamination_ngram)
+    leaked = [row["example_id"] for row in rows if index.hits(str(row["prompt"])) or index.hits(row["completion"])]
     yield dg.AssetCheckResult(
         check_name="decontaminated",
-        passed=True,
-        metadata={"removed": dg.MetadataValue.json(report.get("decontamination", {})), "texts_checked": len(contamination)},
+        passed=not leaked,
+        metadata={
+            "removed": dg.MetadataValue.json(report.get("decontamination", {})),
+            "texts_checked": len(contamination),
+            "leaked_examples": dg.MetadataValue.json(leaked[:20]),
+        },
     )

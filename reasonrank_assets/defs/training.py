@@ -56,7 +56,7 @@ def _examples_file(project: Project) -> str:
     return str(project.warehouse.table_dir("training_examples") / "__all__.parquet")
 
 
-@dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version="1", metadata={"table": "model_checkpoints"}, deps=["training_examples"])
+@dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version=training.CODE_VERSION, metadata={"table": "model_checkpoints"}, deps=["training_examples"])
 def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: Project) -> dg.Output:
     """The student distilled from the teacher by SFT on both tasks (loss on the completion only)."""
     settings = config.to_settings()
@@ -65,7 +65,7 @@ def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: P
     return dg.Output([training.manifest_row(_train(context, "sft", config.launcher, job, output_dir))])
 
 
-@dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version="1", deps=["training_examples"])
+@dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version=training.CODE_VERSION, deps=["training_examples"])
 def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig, project: Project, student_sft: list[dict]) -> dg.Output:
     """k explanations per training pair sampled from the SFT student at T=1.0 and scored, paid once."""
     settings = config.to_settings()
@@ -79,7 +79,7 @@ def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig
 @dg.asset(
     group_name=GROUP,
     kinds={"pytorch", "trl"},
-    code_version="1",
+    code_version=training.CODE_VERSION,
     metadata={"table": "model_checkpoints"},
     deps=["training_examples", "refinement_rollouts"],
 )
