@@ -39,6 +39,18 @@ def toy_examples() -> list[dict]:
     return rows
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny models gain nothing from threads, and on a shared CPU OpenMP threads spin-wait
+    (measured 5x slower with 2 threads on a loaded 2-core machine). Restored afterwards."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def tiny_sft(model_dir, **overrides) -> SFTSettings:
     values = dict(base_model=str(model_dir), use_lora=False, learning_rate=1e-2, max_steps=30, save_steps=100, bf16=False)
     return SFTSettings.cpu_profile(**(values | overrides))
@@ -169,8 +181,15 @@ def test_rollouts_then_reward_weighted_refinement(format_student, tmp_path):
     import duckdb
     import pyarrow as pa
 
+    from reasonrank_assets.core import train_worker
+
     rows = [example(f"w{i}", doc, f"Relevance Label: {label} ##", label) for i, (doc, label) in enumerate(DOCS.items())]
-    rollouts = training.sample_rollouts(rows, format_student, RolloutSettings.cpu_profile(k=4, max_new_tokens=12))
+    (tmp_path / "examples.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    job = {"examples": str(tmp_path / "examples.jsonl"), "checkpoint": str(format_student), "profile": "cpu"}
+    rollout_job = {**job, "output_dir": str(tmp_path / "rollouts"), "settings": {"k": 4, "max_new_tokens": 12}}
+    summary = train_worker.run_stage("rollouts", rollout_job)  # the worker's stage, in process
+    rollouts = training.load_rows(Path(summary["rollouts"]))
+    assert summary["n_rollouts"] == len(rollouts) and train_worker.run_stage("rollouts", rollout_job) == summary
     assert len(rollouts) == 8 and {r["sample_index"] for r in rollouts} == {0, 1, 2, 3}
     assert sum(r["parse_status"] == "ok" for r in rollouts) >= 6  # the student learnt the format
     teacher_labels = {r["example_id"]: r["label"] for r in rows}
@@ -188,7 +207,13 @@ def test_rollouts_then_reward_weighted_refinement(format_student, tmp_path):
     for item in items:  # label agreement: exact answers (and the teacher's) reach the 0.85 threshold
         assert item["label"] == next(r["label"] for r in rows if r["example_id"] == item["example_id"])
     assert sum(i["source"] == "teacher" for i in items) == 2
-    manifest = training.train_refined(rows, rollouts, format_student, settings, tmp_path)
+    refine_job = {
+        **job,
+        "rollouts": summary["rollouts"],
+        "output_dir": str(tmp_path / "refined"),
+        "settings": {k: v for k, v in settings.to_dict().items() if k != "lora_target_modules"},
+    }
+    manifest = train_worker.run_stage("refine", refine_job)
     assert manifest["method"] == "reward_weighted" and manifest["n_examples"] == len(items)
     assert manifest["metrics"]["global_step"] == 2
 

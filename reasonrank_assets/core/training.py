@@ -206,7 +206,7 @@ class RefineSettings(_Settings):
             lora_alpha=32,
             lora_dropout=0.0,
             lora_target_modules=(*LORA_TARGETS, "up_proj", "down_proj"),
-            learning_rate=5e-4 if method == "grpo" else 5e-4,
+            learning_rate=5e-4,
             max_steps=4,
             per_device_batch_size=4,
             max_grad_norm=1.0,
