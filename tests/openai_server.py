@@ -16,7 +16,7 @@ Faults, consumed one per request in order (or chosen per request by `fault_when(
 "429" (rate limited, Retry-After: 0), "500", "timeout" (answer after `slow_s`),
 "malformed" (200 with a body that is not JSON), "no_choices" (valid JSON, empty choices),
 "drop" (close the connection without a response).
-`hold_after=N` delivers N answers, then holds every later request open without answering until
+`hold_after=N` answers the first N requests, then holds every later one open without answering until
 `release_held()`, which closes them unanswered: a way to have calls in flight at a chosen moment.
 """
 
@@ -142,8 +142,8 @@ class OpenAIServer:
                 return self.faults.popleft()
             if self.fault_when is not None and (fault := self.fault_when(body)):
                 return fault
-            if self.hold_after is not None and self.answered >= self.hold_after:
-                return "hold"
+            if self.hold_after is not None and self.received > self.hold_after:
+                return "hold"  # counted on arrival: a fast client cannot slip past the limit
             return None
 
     def completion(self, body: dict) -> dict:

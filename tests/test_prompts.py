@@ -30,6 +30,10 @@ from reasonrank_assets.core.prompts import parse_queries, parse_relevance
         ("I will now give a relevance label.\nRelevance Label: 1 ##", 1, "ok"),
         # The method takes the first label, not the last.
         ("Relevance Label: 0\nOn reflection, Relevance Label: 2", 0, "ok"),
+        # A copy of the instruction names no label; a real one later still counts.
+        ("Relevance Label: 0, 1 or 2\nThe document is about PyTorch.", None, "bad_label"),
+        ("Relevance Label: <0, 1 or 2> ##", None, "bad_label"),
+        ("Relevance Label: 0/1/2\nIt answers it.\nRelevance Label: 2 ##", 2, "ok"),
     ],
 )
 def test_parse_relevance_real_world_answers(answer, label, status):
@@ -42,6 +46,11 @@ def test_parse_relevance_real_world_answers(answer, label, status):
 def test_explanation_is_the_text_before_the_label_without_markdown():
     parsed = parse_relevance("It covers hops and IBU but not dry hopping.\n\n**Relevance Label:** 1 ##")
     assert parsed.explanation == "It covers hops and IBU but not dry hopping."
+
+
+def test_label_first_then_reasoning_keeps_the_reasoning():
+    parsed = parse_relevance("Relevance Label: 1\nThis part of the document addresses the question.")
+    assert parsed == prompts.RelevanceParse(1, "This part of the document addresses the question.", "ok")
 
 
 def test_completion_round_trips_through_the_parser():

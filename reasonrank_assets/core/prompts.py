@@ -83,10 +83,16 @@ _WORDS = (
 )
 
 
+# "Relevance Label: 0, 1 or 2" copies the instruction: it names no label.
+_ECHO = re.compile(r"\s*(?:,|/|\bor\b|-)\s*\d", re.IGNORECASE)
+
+
 def _label_value(rest: str) -> tuple[int | None, str]:
     """Read the value right after the label prefix: a number, or a label word."""
     head = rest[:40]
     number = _NUMBER.match(head)
+    if number and _ECHO.match(head, number.end()):
+        return None, BAD_LABEL
     if number:
         text = number.group(0)
         value = int(text) if text.lstrip("-").isdigit() else None
@@ -113,10 +119,20 @@ def parse_relevance(text: str) -> RelevanceParse:
     if not matches:
         return RelevanceParse(None, text.strip(), NO_LABEL)
     for match in matches:
-        label, status = _label_value(text[match.end():])
-        if status != BAD_LABEL or _NUMBER.match(text[match.end():]):
-            return RelevanceParse(label, _clean_explanation(text[: match.start()]), status)
-    return RelevanceParse(None, _clean_explanation(text[: matches[0].start()]), BAD_LABEL)
+        rest = text[match.end():]
+        label, status = _label_value(rest)
+        if status != BAD_LABEL or (_NUMBER.match(rest) and not _ECHO.match(rest, _NUMBER.match(rest).end())):
+            return RelevanceParse(label, _explanation(text, match), status)
+    return RelevanceParse(None, _explanation(text, matches[0]), BAD_LABEL)
+
+
+def _explanation(text: str, match: re.Match) -> str:
+    """The text before the label; when the label comes first, the text after its line."""
+    before = _clean_explanation(text[: match.start()])
+    if before:
+        return before
+    after = text[match.end():].split("\n", 1)
+    return after[1].strip() if len(after) > 1 else ""
 
 
 _ITEM_MARK = re.compile(r"^\s*(?:[-*•+]|\(?\d{1,2}[.):]|query\s*\d{0,2}\s*[:.)-])\s*", re.IGNORECASE)

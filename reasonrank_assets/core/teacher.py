@@ -220,6 +220,7 @@ class OpenAITeacher:
         self.config = config
         self.model = config.model
         self.capabilities: dict[str, bool] = {"logprobs": config.logprobs}
+        self.forces_labels = False
 
     def settings(self, task: str) -> dict:
         return _sampling(self.config, task)
@@ -385,6 +386,7 @@ class TransformersTeacher:
         self.config = config
         self.model = config.model
         self.capabilities = {"logprobs": True}
+        self.forces_labels = config.force_label
         self._loaded = None
 
     def settings(self, task: str) -> dict:
@@ -595,22 +597,29 @@ def judge_pairs(pairs: list[dict], teacher: Teacher, cache: AnswerCache, *, summ
     return rows
 
 
-def relevance_outcome(answer: Answer) -> tuple[int | None, str, str]:
-    """(label, explanation, parse status) of an answer; errors and truncations say so."""
+def relevance_outcome(answer: Answer, force_label: bool = False) -> tuple[int | None, str, str]:
+    """(label, explanation, parse status) of an answer; errors and truncations say so.
+
+    With `force_label` (the local backend's option), an answer without a readable label takes the
+    most likely of 0/1/2 from its label probabilities, with the status "forced".
+    """
     if answer.error is not None or answer.text is None:
         return None, "", "error"
     parsed = prompts.parse_relevance(answer.text)
     if parsed.status in prompts.USABLE_STATUSES:
         return parsed.label, parsed.explanation, parsed.status
-    if answer.forced_label is not None:
-        return answer.forced_label, parsed.explanation, prompts.FORCED
+    forced = answer.forced_label
+    if forced is None and force_label and answer.label_probs:
+        forced = max(range(3), key=answer.label_probs.__getitem__)
+    if forced is not None:
+        return forced, parsed.explanation, prompts.FORCED
     if answer.finish_reason == "length":
         return None, parsed.explanation, "truncated"
     return None, parsed.explanation, parsed.status
 
 
 def _judgment(pair: dict, item: Prompt, answer: Answer, teacher: Teacher) -> dict:
-    label, explanation, status = relevance_outcome(answer)
+    label, explanation, status = relevance_outcome(answer, getattr(teacher, "forces_labels", False))
     return {
         "site": pair["site"], "pair_id": pair["pair_id"], "question_id": pair["question_id"], "url": pair["url"],
         "source": pair.get("source"), "document": prompts.truncate_document(pair["document"]), "label": label, "explanation": explanation, "parse_status": status,
