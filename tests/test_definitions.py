@@ -85,3 +85,9 @@ def test_the_paper_config_is_valid_run_config_for_its_jobs():
     reranking = {"ops": {"reranked_runs": config["ops"]["reranked_runs"]}}
     for job, run_config in [("site_data_job", site), ("training_job", training), ("reranking_job", reranking)]:
         assert ResolvedRunConfig.build(defs.resolve_job_def(job), run_config) is not None, job
+
+
+def test_downstream_assets_are_automated():
+    conditions = {spec.key.to_user_string(): spec.automation_condition for spec in defs.resolve_all_asset_specs()}
+    manual = {"stackexchange_posts", "benchmark_queries", "benchmark_documents", "benchmark_qrels"}  # sensor / by hand
+    assert {key for key, condition in conditions.items() if condition is None} == manual

@@ -7,7 +7,7 @@ import dagster as dg
 
 from reasonrank_assets.core import crawl, stackexchange, webpages
 from reasonrank_assets.defs.config import config_class
-from reasonrank_assets.defs.partitions import site_partitions
+from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
 from reasonrank_assets.defs.resources import Project, markdown_preview
 
 GROUP = "web_data"
@@ -35,8 +35,12 @@ def stackexchange_posts(context: dg.AssetExecutionContext, project: Project) -> 
 
 @dg.multi_asset(
     outs={
-        "questions": dg.AssetOut(description="Selected questions; `text` (title + body) is what every model sees."),
-        "cited_urls": dg.AssetOut(description="Normalised external URLs cited by the questions' answers."),
+        "questions": dg.AssetOut(
+            description="Selected questions; `text` (title + body) is what every model sees.", automation_condition=FOLLOW
+        ),
+        "cited_urls": dg.AssetOut(
+            description="Normalised external URLs cited by the questions' answers.", automation_condition=FOLLOW
+        ),
     },
     partitions_def=site_partitions,
     group_name=GROUP,
@@ -58,7 +62,7 @@ class WebPagesConfig(dg.Config):
     crawler: CrawlerConfig = CrawlerConfig()
 
 
-@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "warc"}, code_version="1")
+@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "warc"}, code_version="1", automation_condition=FOLLOW)
 def web_pages(context: dg.AssetExecutionContext, project: Project, cited_urls: list[dict], config: WebPagesConfig) -> list[dict]:
     """The cited pages' extracted text, with status, content hash and the reason for any failure."""
     site = context.partition_key

@@ -5,7 +5,7 @@ import dagster as dg
 
 from reasonrank_assets.core import benchmarks, metrics, rerank, retrieval, trec
 from reasonrank_assets.defs.config import config_class
-from reasonrank_assets.defs.partitions import domain_partitions, split_domain_key
+from reasonrank_assets.defs.partitions import FOLLOW, RETRAIN, domain_partitions, split_domain_key
 from reasonrank_assets.defs.resources import Project
 
 GROUP = "evaluation"
@@ -47,7 +47,7 @@ class FirstStageConfig(dg.Config):
     run_file: str | None = None
 
 
-@dg.asset(partitions_def=domain_partitions, group_name=GROUP, kinds={"python", "bm25"}, code_version="1")
+@dg.asset(partitions_def=domain_partitions, group_name=GROUP, kinds={"python", "bm25"}, code_version="1", automation_condition=FOLLOW)
 def first_stage_runs(
     context: dg.AssetExecutionContext, config: FirstStageConfig, benchmark_queries: list[dict], benchmark_documents: list[dict]
 ) -> list[dict]:
@@ -69,6 +69,7 @@ class RerankConfig(RerankSettingsConfig):
     group_name=GROUP,
     kinds={"python", "pytorch"},
     code_version="1",
+    automation_condition=RETRAIN,
     ins={"student_sft": dg.AssetIn(), "student_refined": dg.AssetIn()},
 )
 def reranked_runs(
@@ -102,7 +103,7 @@ def reranked_runs(
     return rows
 
 
-@dg.asset(group_name=GROUP, kinds={"python", "duckdb"}, code_version="1")
+@dg.asset(group_name=GROUP, kinds={"python", "duckdb"}, code_version="1", automation_condition=FOLLOW)
 def benchmark_scores(
     context: dg.AssetExecutionContext,
     benchmark_queries: list[dict],

@@ -7,7 +7,7 @@ from reasonrank_assets.core import pairs, teacher, training_data
 from reasonrank_assets.core.prompts import PROMPT_VERSION
 from reasonrank_assets.core.teacher import AnswerCache
 from reasonrank_assets.defs.config import config_class
-from reasonrank_assets.defs.partitions import site_partitions
+from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
 from reasonrank_assets.defs.resources import Project, Teacher
 
 GROUP = "teacher"
@@ -21,12 +21,13 @@ def _cache(project: Project) -> AnswerCache:
     return AnswerCache(project.path("teacher_cache"))
 
 
-@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "llm"}, code_version=TEACHER_CODE_VERSION)
+@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "llm"}, code_version=TEACHER_CODE_VERSION, automation_condition=FOLLOW)
 def search_queries(context: dg.AssetExecutionContext, project: Project, teacher_llm: Teacher, questions: list[dict]) -> list[dict]:
     """Up to 10 teacher-written web search queries per question, parsed and deduplicated."""
     client = teacher.make_teacher(teacher_llm.to_settings())
-    rows = teacher.generate_queries(questions, client, _cache(project))
-    context.add_output_metadata({"questions": len(questions), "model": teacher_llm.model})
+    summary: dict = {}
+    rows = teacher.generate_queries(questions, client, _cache(project), summary=summary)
+    context.add_output_metadata({"questions": len(questions), "model": teacher_llm.model, "teacher": dg.MetadataValue.json(summary)})
     return rows
 
 
@@ -34,7 +35,7 @@ class CandidatePairsConfig(dg.Config):
     per_question: int = 5
 
 
-@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "bm25"}, code_version="1")
+@dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "bm25"}, code_version="1", automation_condition=FOLLOW)
 def candidate_pairs(
     config: CandidatePairsConfig, questions: list[dict], cited_urls: list[dict], web_pages: list[dict], search_queries: list[dict]
 ) -> list[dict]:
@@ -51,6 +52,7 @@ class JudgmentChecks(dg.Config):
     group_name=GROUP,
     kinds={"python", "llm"},
     code_version=TEACHER_CODE_VERSION,
+    automation_condition=FOLLOW,
     check_specs=[dg.AssetCheckSpec("parse_failure_rate", asset="teacher_judgments")],
 )
 def teacher_judgments(
@@ -58,13 +60,17 @@ def teacher_judgments(
 ):
     """The teacher's explanation and graded label (0/1/2) for every candidate pair, with its parse status."""
     client = teacher.make_teacher(teacher_llm.to_settings())
-    rows = teacher.judge_pairs(candidate_pairs, client, _cache(project))
+    summary: dict = {}  # calls paid, cache hits, errors, tokens: a re-run with nothing new shows 0 calls
+    rows = teacher.judge_pairs(candidate_pairs, client, _cache(project), summary=summary)
     statuses: dict[str, int] = {}
     for row in rows:
         statuses[row["parse_status"]] = statuses.get(row["parse_status"], 0) + 1
     failed = sum(row["label"] is None for row in rows)
     rate = failed / len(rows) if rows else 0.0
-    yield dg.Output(rows, metadata={"parse_status": dg.MetadataValue.json(statuses), "model": teacher_llm.model})
+    yield dg.Output(
+        rows,
+        metadata={"parse_status": dg.MetadataValue.json(statuses), "teacher": dg.MetadataValue.json(summary), "model": teacher_llm.model},
+    )
     yield dg.AssetCheckResult(
         check_name="parse_failure_rate",
         passed=rate <= config.max_parse_failure_rate,
@@ -77,6 +83,7 @@ def teacher_judgments(
     group_name=GROUP,
     kinds={"python"},
     code_version=TEACHER_CODE_VERSION,
+    automation_condition=FOLLOW,
     check_specs=[
         dg.AssetCheckSpec("no_split_leakage", asset="training_examples"),
         dg.AssetCheckSpec("all_labels_present", asset="training_examples"),

@@ -10,6 +10,7 @@ import dagster as dg
 
 from reasonrank_assets.core import training
 from reasonrank_assets.defs.config import config_class
+from reasonrank_assets.defs.partitions import RETRAIN
 from reasonrank_assets.defs.resources import Project
 
 GROUP = "training"
@@ -56,7 +57,8 @@ def _examples_file(project: Project) -> str:
     return str(project.warehouse.table_dir("training_examples") / "__all__.parquet")
 
 
-@dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version=training.CODE_VERSION, metadata={"table": "model_checkpoints"}, deps=["training_examples"])
+@dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version=training.CODE_VERSION,
+    automation_condition=RETRAIN, metadata={"table": "model_checkpoints"}, deps=["training_examples"])
 def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: Project) -> dg.Output:
     """The student distilled from the teacher by SFT on both tasks (loss on the completion only)."""
     settings = config.to_settings()
@@ -65,7 +67,8 @@ def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: P
     return dg.Output([training.manifest_row(_train(context, "sft", config.launcher, job, output_dir))])
 
 
-@dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version=training.CODE_VERSION, deps=["training_examples"])
+@dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version=training.CODE_VERSION,
+    automation_condition=RETRAIN, deps=["training_examples"])
 def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig, project: Project, student_sft: list[dict]) -> dg.Output:
     """k explanations per training pair sampled from the SFT student at T=1.0 and scored, paid once."""
     settings = config.to_settings()
@@ -80,6 +83,7 @@ def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig
     group_name=GROUP,
     kinds={"pytorch", "trl"},
     code_version=training.CODE_VERSION,
+    automation_condition=RETRAIN,
     metadata={"table": "model_checkpoints"},
     deps=["training_examples", "refinement_rollouts"],
 )
