@@ -34,10 +34,16 @@ def test_order_by_label_then_expected_label_then_first_stage():
 
 
 def test_failed_items_keep_their_first_stage_place():
-    items = [judged("a", 1, 0, 0.1), judged("b", 2, None, status="no_label"), judged("c", 3, 2, 2.0), judged("d", 4, None, status="error")]
+    items = [
+        judged("a", 1, 0, 0.1),
+        judged("b", 2, None, status="no_label"),
+        judged("c", 3, 2, 2.0),
+        judged("d", 4, None, status="error"),
+        judged("e", 5, 1, None, status="label_word"),  # "partially relevant" in words: still judged
+    ]
     ordered = rerank.order_judgments(items)
-    assert [j.doc_id for j in ordered] == ["c", "b", "a", "d"]
-    assert [j.decided_by for j in ordered] == ["label", "first_stage", "label", "first_stage"]
+    assert [j.doc_id for j in ordered] == ["c", "b", "e", "d", "a"]
+    assert [j.decided_by for j in ordered] == ["label", "first_stage", "label", "first_stage", "label"]
 
 
 def test_label_tokens_follow_the_tokenizer(tiny_model_dir):

@@ -29,7 +29,7 @@ from reasonrank_assets.core import prompts
 
 MODES = ("explain", "label_only")
 LABELS = (0, 1, 2)
-_ENDS_WITH_LABEL_PREFIX = re.compile(r"relevance\s+label\s*:\s*\**\s*$", re.IGNORECASE)
+_ENDS_WITH_LABEL_PREFIX = re.compile(prompts.LABEL_PATTERN + r"$", re.IGNORECASE)  # the parser's own prefix
 
 
 @dataclass
@@ -81,7 +81,7 @@ class Judgment:
     label: int | None
     expected_label: float | None
     explanation: str
-    status: str  # "ok", "no_label", "bad_label", "error", "not_reranked"
+    status: str  # a prompts parse status ("ok", "label_word", "no_label", "bad_label"), "error", "not_reranked"
     first_stage_rank: int
     first_stage_score: float | None
     rank: int = 0
@@ -141,10 +141,10 @@ def order_judgments(judgments: list[Judgment]) -> list[Judgment]:
     Judged items are sorted by (label, expected label, first-stage place); failed ones stay in
     their first-stage slots and the judged ones fill the other slots in sorted order.
     """
-    judged = [j for j in judgments if j.status == "ok"]
+    judged = [j for j in judgments if j.label is not None]  # "ok" or a usable parse such as "label_word"
     judged_sorted = sorted(judged, key=lambda j: (-j.label, -(j.expected_label if j.expected_label is not None else j.label), j.first_stage_rank))
     fill = iter(judged_sorted)
-    ordered = [j if j.status != "ok" else next(fill) for j in judgments]
+    ordered = [next(fill) if j.label is not None else j for j in judgments]
     by_label: dict[int, list[Judgment]] = {}
     for j in judged:
         by_label.setdefault(j.label, []).append(j)
@@ -155,7 +155,7 @@ def order_judgments(judgments: list[Judgment]) -> list[Judgment]:
 
 
 def _decided_by(judgment: Judgment, by_label: dict[int, list[Judgment]]) -> str:
-    if judgment.status != "ok":
+    if judgment.label is None:
         return "first_stage"
     same_label = by_label[judgment.label]
     if len(same_label) == 1:
