@@ -93,7 +93,7 @@ def reranked_runs(
         run = rerank.rerank_run(reranker, benchmark_queries, benchmark_documents, first_stage_runs, settings.depth)
         run = [dict(row, system=student) for row in run]
         trec.write_run(run, project.path("runs", student) / f"{name}-{domain}.trec", tag=student)
-        failed = sum(row["status"] != "ok" for row in run)
+        failed = sum(row["label"] is None and row["status"] != "not_reranked" for row in run)
         context.log.info(f"{student}: {len(run)} reranked, {failed} kept their first-stage place")
         rows += run
     decided: dict[str, int] = {}
