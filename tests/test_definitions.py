@@ -80,8 +80,8 @@ def test_the_paper_config_is_valid_run_config_for_its_jobs():
     from dagster._core.system_config.objects import ResolvedRunConfig
 
     config = yaml.safe_load((pathlib.Path(__file__).parents[1] / "configs" / "paper.yaml").read_text())
-    site = {"resources": config["resources"]}
-    training = {"ops": {k: v for k, v in config["ops"].items() if k != "reranked_runs"}}
+    site = {"resources": config["resources"], "ops": {"candidate_pairs": config["ops"]["candidate_pairs"]}}
+    training = {"ops": {k: v for k, v in config["ops"].items() if k not in ("reranked_runs", "candidate_pairs")}}
     reranking = {"ops": {"reranked_runs": config["ops"]["reranked_runs"]}}
     for job, run_config in [("site_data_job", site), ("training_job", training), ("reranking_job", reranking)]:
         assert ResolvedRunConfig.build(defs.resolve_job_def(job), run_config) is not None, job

@@ -106,10 +106,11 @@ def markdown_preview(rows: list[dict], limit: int = 5, width: int = 60) -> str:
 
 # The teacher LLM: any OpenAI-compatible endpoint, or a local transformers model. The API key is
 # never a field: `api_key_env` names the environment variable that holds it. Defaults: the
-# embedded demo's local SmolLM2, short explanations, labels forced when the small model drifts.
+# embedded demo's local SmolLM2, short explanations (the method: up to 1024 tokens), labels forced
+# when the small model drifts.
 Teacher = config_class(
     TeacherConfig,
     "Teacher",
-    TeacherConfig(backend="transformers", model=SMOLLM2, max_tokens=96, query_max_tokens=96, force_label=True),
+    TeacherConfig(backend="transformers", model=SMOLLM2, max_tokens=64, query_max_tokens=96, force_label=True),
     base=dg.ConfigurableResource,
 )
