@@ -42,6 +42,14 @@ CODE_VERSION = "training-v1"  # bump when a change alters what training produces
 GPU_STUDENT = "meta-llama/Llama-3.2-3B-Instruct"
 CPU_STUDENT = "smollm2-135m-instruct"
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj")
+# The CPU profiles' LoRA: no 4-bit (bitsandbytes needs CUDA), every projection, alpha = 2r.
+CPU_LORA = {
+    "load_in_4bit": False,
+    "lora_r": 16,
+    "lora_alpha": 32,
+    "lora_dropout": 0.0,
+    "lora_target_modules": (*LORA_TARGETS, "up_proj", "down_proj"),
+}
 MANIFEST = "manifest.json"
 
 Progress = Callable[[dict], None]
@@ -103,11 +111,7 @@ class SFTSettings(_Settings):
         """SmolLM2-135M-Instruct, LoRA on all projections, a handful of steps: minutes on 2 cores."""
         profile = cls(
             base_model=CPU_STUDENT,
-            load_in_4bit=False,
-            lora_r=16,
-            lora_alpha=32,
-            lora_dropout=0.0,
-            lora_target_modules=(*LORA_TARGETS, "up_proj", "down_proj"),
+            **CPU_LORA,
             learning_rate=1e-3,
             max_steps=8,
             effective_batch_size=4,
@@ -201,11 +205,7 @@ class RefineSettings(_Settings):
     def cpu_profile(cls, method: str = "grpo", **overrides) -> RefineSettings:
         profile = cls(
             method=method,
-            load_in_4bit=False,
-            lora_r=16,
-            lora_alpha=32,
-            lora_dropout=0.0,
-            lora_target_modules=(*LORA_TARGETS, "up_proj", "down_proj"),
+            **CPU_LORA,
             learning_rate=5e-4,
             max_steps=4,
             per_device_batch_size=4,
