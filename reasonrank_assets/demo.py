@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from reasonrank_assets.core import stackexchange
-from reasonrank_assets.core.warehouse import Warehouse
 
 
 def register_partitions(instance, project) -> tuple[list[str], list[str]]:
@@ -62,7 +61,7 @@ def run_demo() -> list[dict]:
     for domain in domains:
         run("reranking_job", domain)
     run("scores_job")
-    warehouse = Warehouse(project.root / "warehouse")
+    warehouse = project.warehouse
     warehouse.refresh_catalog()  # every table's view and the derived views of sql/views.sql
     scores = warehouse.read("benchmark_scores")
     print(f"[demo] whole graph materialized in {time.monotonic() - started:.0f}s")

@@ -114,12 +114,13 @@ class Warehouse:
     def table_dir(self, table: str) -> Path:
         return self.root / "tables" / table
 
-    def _file(self, table: str, partition: str | None) -> Path:
+    def file(self, table: str, partition: str | None = None) -> Path:
+        """Where one partition of a table lives (for a reader in another process)."""
         return self.table_dir(table) / f"{quote(partition or UNPARTITIONED, safe='')}.parquet"
 
     def write(self, table: str, rows: list[dict] | pa.Table, partition: str | None = None) -> Written:
         data = to_arrow(table, rows)
-        target = self._file(table, partition)
+        target = self.file(table, partition)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".parquet.tmp")
         os.close(fd)
@@ -137,7 +138,7 @@ class Warehouse:
 
     def read_arrow(self, table: str, partitions: Iterable[str | None] | None = None) -> pa.Table:
         keys = list(partitions) if partitions is not None else self.partitions(table)
-        files = [self._file(table, key) for key in keys]
+        files = [self.file(table, key) for key in keys]
         missing = [str(f) for f in files if not f.exists()]
         if missing:
             raise FileNotFoundError(f"table {table}: not materialized: {', '.join(missing)}")

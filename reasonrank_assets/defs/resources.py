@@ -14,6 +14,11 @@ from reasonrank_assets.core.warehouse import Warehouse
 from reasonrank_assets.defs.config import config_class
 
 
+def warehouse_at(home: str) -> Warehouse:
+    """The project's and the IO manager's one idea of where tables live."""
+    return Warehouse(Path(home).resolve() / "warehouse")
+
+
 class Project(dg.ConfigurableResource):
     """Where the project keeps its state, and which data it reads.
 
@@ -33,7 +38,7 @@ class Project(dg.ConfigurableResource):
 
     @property
     def warehouse(self) -> Warehouse:
-        return Warehouse(self.root / "warehouse")
+        return warehouse_at(self.home)
 
     def path(self, *parts: str) -> Path:
         path = self.root.joinpath(*parts)
@@ -53,7 +58,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
 
     @property
     def warehouse(self) -> Warehouse:
-        return Warehouse(Path(self.home).resolve() / "warehouse")
+        return warehouse_at(self.home)
 
     @staticmethod
     def _location(asset_key: dg.AssetKey, metadata: dict, partition: str | None) -> tuple[str, str | None]:

@@ -54,7 +54,7 @@ def _train(context: dg.AssetExecutionContext, stage: str, launcher: list[str], j
 
 
 def _examples_file(project: Project) -> str:
-    return str(project.warehouse.table_dir("training_examples") / "__all__.parquet")
+    return str(project.warehouse.file("training_examples"))
 
 
 @dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version=training.CODE_VERSION,
@@ -94,7 +94,7 @@ def student_refined(context: dg.AssetExecutionContext, config: RefineConfig, pro
     output_dir = project.path("models", "student_refined")
     job = {
         "examples": _examples_file(project),
-        "rollouts": str(project.warehouse.table_dir("refinement_rollouts") / "__all__.parquet"),
+        "rollouts": str(project.warehouse.file("refinement_rollouts")),
         "checkpoint": student_sft[0]["checkpoint"],
         "settings": settings.to_dict(),
         "output_dir": str(output_dir),
