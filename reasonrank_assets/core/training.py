@@ -143,7 +143,7 @@ class RolloutSettings(_Settings):
 
     @classmethod
     def cpu_profile(cls, **overrides) -> RolloutSettings:
-        return replace(cls(k=4, max_new_tokens=96, batch_size=2, max_pairs=8), **overrides)
+        return replace(cls(k=4, max_new_tokens=64, batch_size=4, max_pairs=4), **overrides)
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ class RefineSettings(_Settings):
             merge=True,
             k=4,
             prompts_per_step=1,
-            max_completion_length=96,
+            max_completion_length=64,
             kl_beta=0.0,
             effective_batch_size=4,
             max_pairs=8,

@@ -116,6 +116,8 @@ def markdown_preview(rows: list[dict], limit: int = 5, width: int = 60) -> str:
 Teacher = config_class(
     TeacherConfig,
     "Teacher",
-    TeacherConfig(backend="transformers", model=SMOLLM2, max_tokens=64, query_max_tokens=96, force_label=True),
+    TeacherConfig(
+        backend="transformers", model=SMOLLM2, max_tokens=48, query_max_tokens=64, force_label=True, batch_size=16
+    ),
     base=dg.ConfigurableResource,
 )

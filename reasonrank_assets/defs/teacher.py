@@ -33,9 +33,9 @@ def search_queries(context: dg.AssetExecutionContext, project: Project, teacher_
 
 class CandidatePairsConfig(dg.Config):
     """Candidates per question: the cited pages first, then BM25 hits for the teacher's queries.
-    The method used about 5 (configs/paper.yaml); 3 keeps the CPU demo's teacher bill in minutes."""
+    The method used about 5 (configs/paper.yaml); 2 keeps the CPU demo's teacher bill in minutes."""
 
-    per_question: int = 3
+    per_question: int = 2
 
 
 @dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "bm25"}, code_version="1", automation_condition=FOLLOW)
