@@ -12,8 +12,9 @@ label, an error) keeps its first-stage place and is counted in `status`.
     for judgment in reranker.rerank("why is the sky blue?", ["Rayleigh scattering ...", "..."]):
         print(judgment.doc_id, judgment.label, judgment.decided_by)
 
-Backends: transformers (CPU/GPU; batched, left-padded, greedy, stop at " ##") and vLLM (GPU extra,
-prefix caching shares the query's prompt prefix across its documents; import-guarded, untested here).
+Backends: transformers (CPU/GPU; batched, greedy, stop at " ##"; a query's documents share one
+prefill of the prompt head, `core.generation`) and vLLM (GPU extra, prefix caching does the same;
+import-guarded, untested here).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Protocol
 
 from reasonrank_assets.core import prompts
+from reasonrank_assets.core import generation
+from reasonrank_assets.core.generation import shared_prefix_batch
 
 MODES = ("explain", "label_only")
 LABELS = (0, 1, 2)
@@ -226,62 +229,46 @@ class TransformersBackend:
         ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
         return ids + self.prefix_ids if settings.mode == "label_only" else ids
 
-    def _left_pad(self, sequences: list[list[int]]):
-        import torch
-
-        width = max(map(len, sequences))
-        input_ids = torch.full((len(sequences), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(sequences), width), dtype=torch.long)
-        for row, ids in enumerate(sequences):
-            input_ids[row, width - len(ids) :] = torch.tensor(ids)
-            mask[row, width - len(ids) :] = 1
-        return input_ids.to(self.device), mask.to(self.device)
-
     def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]:
         sequences = [self.prompt_ids(q, d, settings) for q, d in pairs]
-        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))  # similar lengths pad less
+        # A query's documents go together (they share the prompt head), shortest first (less padding).
+        order = sorted(range(len(sequences)), key=lambda i: (pairs[i][0], len(sequences[i])))
         answers: list[RawAnswer | None] = [None] * len(sequences)
         for start in range(0, len(order), settings.batch_size):
             batch = order[start : start + settings.batch_size]
             try:
                 run = self._label_only if settings.mode == "label_only" else self._explain
-                results = run([sequences[i] for i in batch], settings)
+                results = run([sequences[i] for i in batch], [pairs[i][0] for i in batch], settings)
             except Exception as error:  # one bad batch must not lose the others: mark it and go on
                 results = [RawAnswer("", None, f"{type(error).__name__}: {error}")] * len(batch)
             for i, result in zip(batch, results):
                 answers[i] = result
         return answers
 
-    def _label_only(self, sequences: list[list[int]], settings: RerankSettings) -> list[RawAnswer]:
+    def _label_only(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
         import torch
 
-        input_ids, mask = self._left_pad(sequences)
-        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        batch = shared_prefix_batch(self.model, sequences, self.pad_id, groups=queries)
         with torch.inference_mode():
-            logits = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions, logits_to_keep=1).logits[:, -1, :]
+            logits = self.model(
+                input_ids=batch.input_ids[:, batch.cached :],
+                attention_mask=batch.attention_mask,
+                position_ids=batch.position_ids[:, batch.cached :],
+                past_key_values=batch.cache,
+                logits_to_keep=1,
+            ).logits[:, -1, :]
         label_logits = logits[:, self.label_ids].float().tolist()
         return [RawAnswer("", _softmax3(row)) for row in label_logits]
 
-    def _explain(self, sequences: list[list[int]], settings: RerankSettings) -> list[RawAnswer]:
+    def _explain(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
         import torch
 
-        input_ids, mask = self._left_pad(sequences)
         recorder = _LabelLogitRecorder(self.label_ids)
-        with torch.inference_mode():
-            output = self.model.generate(
-                input_ids=input_ids,
-                attention_mask=mask,
-                max_new_tokens=settings.max_new_tokens,
-                do_sample=False,
-                temperature=None,
-                top_p=None,
-                top_k=None,
-                stop_strings=[settings.stop],
-                tokenizer=self.tokenizer,
-                pad_token_id=self.pad_id,
-                logits_processor=[recorder],
-            )
-        generated = output[:, input_ids.shape[1] :].tolist()
+        output, width = generation.generate(
+            self.model, sequences, self.pad_id, settings.max_new_tokens, groups=queries, do_sample=False, temperature=None, top_p=None,
+            top_k=None, stop_strings=[settings.stop], tokenizer=self.tokenizer, logits_processor=[recorder],
+        )
+        generated = output[:, width:].tolist()
         steps = torch.stack(recorder.steps, dim=1).tolist() if recorder.steps else [[] for _ in generated]
         return [self._read_answer(tokens, step_logits) for tokens, step_logits in zip(generated, steps)]
 

@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from reasonrank_assets.core import prompts
+from reasonrank_assets.core import generation
+from reasonrank_assets.core.generation import shared_prefix_batch
 from reasonrank_assets.core.prompts import PROMPT_VERSION, STOP
 
 log = logging.getLogger(__name__)
@@ -445,21 +447,12 @@ class TransformersTeacher:
         return answers
 
     def _generate(self, prompt_texts: list[str], max_tokens: int) -> list[Answer]:
-        import torch
-
         model, tokenizer, _ = self._load()
-        encoded = tokenizer(prompt_texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+        sequences = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in prompt_texts]
         sampling = {"do_sample": False} if self.config.temperature == 0 else {"do_sample": True, "temperature": self.config.temperature}
-        with torch.inference_mode():
-            output = model.generate(
-                **encoded, max_new_tokens=max_tokens, stop_strings=[STOP], tokenizer=tokenizer,
-                pad_token_id=tokenizer.pad_token_id, **sampling,
-            )
-        new_tokens = output[:, encoded["input_ids"].shape[1]:]
-        answers = []
-        for row, prompt_len in zip(new_tokens, encoded["attention_mask"].sum(dim=1).tolist()):
-            answers.append(_finish(tokenizer, row.tolist(), prompt_len, max_tokens))
-        return answers
+        output, width = generation.generate(model, sequences, tokenizer.pad_token_id, max_tokens, stop_strings=[STOP], tokenizer=tokenizer, **sampling)
+        new_tokens = output[:, width:]
+        return [_finish(tokenizer, row.tolist(), len(ids), max_tokens) for row, ids in zip(new_tokens, sequences)]
 
     def _score_labels(self, prompt_texts: list[str], answers: list[str]) -> list[list[float]]:
         """P(0), P(1), P(2) right after "explanation\\nRelevance Label:" (one forward pass per batch)."""
@@ -468,12 +461,12 @@ class TransformersTeacher:
         model, tokenizer, (joiner, digit_ids) = self._load()
         prefixes = [p + prompts.parse_relevance(a).explanation + "\n" + prompts.LABEL_PREFIX for p, a in zip(prompt_texts, answers)]
         rows = [tokenizer(p, add_special_tokens=False)["input_ids"] + joiner for p in prefixes]
-        width = max(map(len, rows))
-        pad = tokenizer.pad_token_id
-        input_ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=model.device)
-        mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=model.device)
+        batch = shared_prefix_batch(model, rows, tokenizer.pad_token_id)
         with torch.inference_mode():
-            logits = model(input_ids=input_ids, attention_mask=mask).logits[:, -1, :].float()
+            logits = model(
+                input_ids=batch.input_ids[:, batch.cached:], attention_mask=batch.attention_mask,
+                position_ids=batch.position_ids[:, batch.cached:], past_key_values=batch.cache, logits_to_keep=1,
+            ).logits[:, -1, :].float()
         probs = torch.softmax(logits[:, digit_ids], dim=-1)
         return [[round(p, 6) for p in row] for row in probs.tolist()]
 
