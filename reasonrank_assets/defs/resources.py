@@ -117,7 +117,7 @@ Teacher = config_class(
     TeacherConfig,
     "Teacher",
     TeacherConfig(
-        backend="transformers", model=SMOLLM2, max_tokens=48, query_max_tokens=64, force_label=True, batch_size=16
+        backend="transformers", model=SMOLLM2, max_tokens=48, query_max_tokens=48, force_label=True, batch_size=16
     ),
     base=dg.ConfigurableResource,
 )
