@@ -103,6 +103,7 @@ def main() -> int:
     parser.add_argument("--explain-batch-size", type=int, default=20, help="a whole NovelEval query / DL19 top-20 per generate call")
     parser.add_argument("--model", default=SMOLLM2, help="checkpoint directory or alias (default: SmolLM2-135M-Instruct)")
     parser.add_argument("--max-queries", type=int, default=None, help="cap per section (smoke runs)")
+    parser.add_argument("--only", choices=("throughput", "quality"), default=None, help="run one part only")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"skipped: real data not found at {DATA}")
@@ -110,6 +111,28 @@ def main() -> int:
     started = time.time()
     model_dir = resolve_model(args.model)
     stages = first_stages()
+    print(f"# benchmarks/rerank.py: {Path(model_dir).name} zero-shot (bf16, CPU, greedy), batch {args.batch_size} "
+          f"(explain: {args.explain_batch_size}), explanations capped at {args.explain_max_new_tokens} new tokens, "
+          f"LLM budget {args.budget_minutes:.0f} min", flush=True)
+    for name, (_, _, variant) in stages.items():
+        print(f"# {name} first stage: {variant}")
+    if args.only != "quality":
+        print_throughput(model_dir, stages, args)
+    if args.only != "throughput":
+        print_quality(model_dir, stages, args)
+    print(f"\n# wall time {(time.time() - started) / 60:.1f} min")
+    return 0
+
+
+def print_throughput(model_dir, stages, args) -> None:
+    print(f"\n{'throughput':10} {'mode':12} {'pairs':>5} {'new tok':>7} {'batched':>8} {'one-by-one':>10} {'speed-up':>8}", flush=True)
+    novel, novel_bm25, _ = stages["noveleval"]
+    for mode, n_pairs, max_new, size in (("label_only", 20, 1, args.batch_size), ("explain", 20, args.explain_max_new_tokens, args.explain_batch_size)):
+        speeds = throughput(model_dir, novel, novel_bm25, mode, n_pairs, size, max_new)
+        print(f"{'noveleval':10} {mode:12} {n_pairs:>5} {max_new:>7} {speeds[size]:8.2f} {speeds[1]:10.2f} {speeds[size] / speeds[1]:7.2f}x", flush=True)
+
+
+def print_quality(model_dir, stages, args) -> None:
     budget = args.budget_minutes * 60
     plan = {  # (section, mode, depth): share of the budget; time a section leaves unused goes to the next
         ("noveleval", "label_only", 20): 0.08,
@@ -117,17 +140,6 @@ def main() -> int:
         ("noveleval", "explain", 20): 0.2,
         ("dl19", "explain", 20): 0.3,
     }
-    print(f"# benchmarks/rerank.py: {Path(model_dir).name} zero-shot (bf16, CPU, greedy), batch {args.batch_size} "
-          f"(explain: {args.explain_batch_size}), explanations capped at {args.explain_max_new_tokens} new tokens, "
-          f"LLM budget {args.budget_minutes:.0f} min", flush=True)
-    for name, (_, _, variant) in stages.items():
-        print(f"# {name} first stage: {variant}")
-    print(f"\n{'throughput':10} {'mode':12} {'pairs':>5} {'new tok':>7} {'batched':>8} {'one-by-one':>10} {'speed-up':>8}", flush=True)
-    novel, novel_bm25, _ = stages["noveleval"]
-    for mode, n_pairs, max_new, size in (("label_only", 20, 1, args.batch_size), ("explain", 20, 48, args.explain_batch_size)):
-        speeds = throughput(model_dir, novel, novel_bm25, mode, n_pairs, size, max_new)
-        print(f"{'noveleval':10} {mode:12} {n_pairs:>5} {max_new:>7} {speeds[size]:8.2f} {speeds[1]:10.2f} {speeds[size] / speeds[1]:7.2f}x", flush=True)
-
     print(f"\n{'data':10} {'system':40} {'queries':>7} {'nDCG@10':>8} {'x BM25':>7} {'p vs BM25':>9} {'failed':>9} {'pairs/s':>8}", flush=True)
     allowed = spent = 0.0  # LLM reranking seconds
     for (name, mode, depth), share in plan.items():
@@ -143,8 +155,6 @@ def main() -> int:
         table, _ = table_rows(bench, only(bm25, ids), minilm, [(f"{Path(model_dir).name} {mode} @{depth}", rows, speed)], ids, depth, variant)
         for data, system, n, value, ratio, p, failed, pairs_s in table:
             print(f"{data:10} {system:40} {n:>7} {value:8.2f} {ratio:7.3f} {p:9.3g} {failed:>9} {pairs_s:>8}", flush=True)
-    print(f"\n# wall time {(time.time() - started) / 60:.1f} min")
-    return 0
 
 
 if __name__ == "__main__":

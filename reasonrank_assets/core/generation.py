@@ -1,4 +1,4 @@
-"""Batched inputs for causal LMs whose prompts share a prefix (the query, in pointwise reranking).
+"""Batched prompts for causal LMs: shared prompt heads, and decoding over a static cache.
 
 A pointwise prompt puts the question before the document, so every document of one question
 repeats the same prompt head. `shared_prefix_batch` runs each group's common head once, copies
@@ -8,11 +8,13 @@ the batch. Rows are laid out as
     [left pad] [group's shared head] [middle pad] [row's own tail]
 
 with the attention mask zero on both pads, so positions (mask cumsum, as `generate` computes
-them) stay contiguous and each row sees exactly its own prompt. One row, or groups of one, give
-the plain left-padded batch.
+them) stay contiguous and each row sees exactly its own prompt. Without groups, or with groups
+of one, it is the plain left-padded batch.
 
-    batch = shared_prefix_batch(model, sequences, pad_id, groups)
-    model.generate(input_ids=batch.input_ids, attention_mask=batch.attention_mask, past_key_values=batch.cache)
+`generate` builds on it: prefill, then decoding over a static cache (faster on a CPU).
+
+    output, width = generate(model, token_ids, pad_id, max_new_tokens=64, groups=queries, do_sample=False)
+    continuations = output[:, width:]
 """
 
 from __future__ import annotations

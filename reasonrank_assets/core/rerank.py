@@ -26,9 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from reasonrank_assets.core import prompts
-from reasonrank_assets.core import generation
-from reasonrank_assets.core.generation import shared_prefix_batch
+from reasonrank_assets.core import generation, prompts
 
 MODES = ("explain", "label_only")
 LABELS = (0, 1, 2)
@@ -248,7 +246,7 @@ class TransformersBackend:
     def _label_only(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
         import torch
 
-        batch = shared_prefix_batch(self.model, sequences, self.pad_id, groups=queries)
+        batch = generation.shared_prefix_batch(self.model, sequences, self.pad_id, groups=queries)
         with torch.inference_mode():
             logits = self.model(
                 input_ids=batch.input_ids[:, batch.cached :],
