@@ -19,6 +19,7 @@ of one, it is the plain left-padded batch.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +62,6 @@ def shared_prefix_batch(model, sequences: list[list[int]], pad_id: int, groups: 
         shared = min(common_prefix_length([sequences[r] for r in rows]), min(len(sequences[r]) for r in rows) - 1)
         heads[key] = shared if len(rows) > 1 and shared >= min_shared else 0
     head_width = max(heads.values())
-    if head_width == 0:
-        heads = dict.fromkeys(heads, 0)
     tails = [sequences[row][heads[key] :] for row, key in enumerate(groups)]
     tail_width = max(map(len, tails))
     device = model.device
@@ -130,17 +129,14 @@ def generate(model, sequences: list[list[int]], pad_id: int, max_new_tokens: int
     return output, width
 
 
-class attention:
-    """Switch the model's attention implementation for a block (and back)."""
-
-    def __init__(self, model, implementation: str):
-        self.model, self.implementation = model, implementation
-
-    def __enter__(self):
-        self.previous = self.model.config._attn_implementation
-        if self.implementation != self.previous:
-            self.model.set_attn_implementation(self.implementation)
-
-    def __exit__(self, *exc):
-        if self.implementation != self.previous:
-            self.model.set_attn_implementation(self.previous)
+@contextmanager
+def attention(model, implementation: str):
+    """The model's attention implementation switched for a block, then restored."""
+    previous = model.config._attn_implementation
+    if implementation != previous:
+        model.set_attn_implementation(implementation)
+    try:
+        yield model
+    finally:
+        if implementation != previous:
+            model.set_attn_implementation(previous)
