@@ -364,3 +364,13 @@ def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model
         rows = T.judge_pairs(make_pairs(3), T.make_teacher(config), cache)
     assert {r["parse_status"] for r in rows} == {"forced"}
     assert all(r["completion_tokens"] == 0 and r["label"] == r["label_probs"].index(max(r["label_probs"])) for r in rows)
+
+
+def test_answers_cached_by_an_older_version_still_load(tmp_path):
+    cache = T.AnswerCache(tmp_path)
+    cache.put("k", T.RELEVANCE, "m", T.Answer(text="It helps.", label_probs=[0.1, 0.2, 0.7]))
+    with sqlite3.connect(tmp_path / T.AnswerCache.FILE_NAME) as conn:  # a field this version no longer has
+        stored = json.loads(conn.execute("SELECT answer FROM answers").fetchone()[0])
+        conn.execute("UPDATE answers SET answer = ?", (json.dumps(stored | {"forced_label": 2}),))
+    answer = cache.get_many(["k"])["k"]
+    assert answer.text == "It helps." and T.relevance_outcome(answer, force_label=True)[::2] == (2, "forced")

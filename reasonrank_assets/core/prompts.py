@@ -87,12 +87,16 @@ _WORDS = (
 _ECHO = re.compile(r"\s*(?:,|/|\bor\b|-)\s*\d", re.IGNORECASE)
 
 
+def _stated_number(rest: str) -> re.Match | None:
+    """The number right after the label prefix, unless it starts a copy of the instruction."""
+    number = _NUMBER.match(rest)
+    return None if number is None or _ECHO.match(rest, number.end()) else number
+
+
 def _label_value(rest: str) -> tuple[int | None, str]:
     """Read the value right after the label prefix: a number, or a label word."""
     head = rest[:40]
-    number = _NUMBER.match(head)
-    if number and _ECHO.match(head, number.end()):
-        return None, BAD_LABEL
+    number = _stated_number(head)
     if number:
         text = number.group(0)
         value = int(text) if text.lstrip("-").isdigit() else None
@@ -121,7 +125,7 @@ def parse_relevance(text: str) -> RelevanceParse:
     for match in matches:
         rest = text[match.end():]
         label, status = _label_value(rest)
-        if status != BAD_LABEL or (_NUMBER.match(rest) and not _ECHO.match(rest, _NUMBER.match(rest).end())):
+        if status != BAD_LABEL or _stated_number(rest):  # a stated bad number decides; an echo or a stray word does not
             return RelevanceParse(label, _explanation(text, match), status)
     return RelevanceParse(None, _explanation(text, matches[0]), BAD_LABEL)
 

@@ -78,7 +78,6 @@ class Answer:
     text: str | None
     finish_reason: str | None = None
     label_probs: list[float] | None = None  # P(0), P(1), P(2) at the label position
-    forced_label: int | None = None  # local backend with force_label: argmax of label_probs
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     latency_s: float | None = None  # of the call that answered (local: its batch)
@@ -97,6 +96,8 @@ OnAnswer = Callable[[Prompt, Answer], None]
 
 
 # -- the answer cache --------------------------------------------------------------------------
+
+_ANSWER_FIELDS = {f.name for f in fields(Answer)}
 
 
 class AnswerCache:
@@ -134,7 +135,8 @@ class AnswerCache:
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for key, answer in self._conn.execute(f"SELECT key, answer FROM answers WHERE key IN ({marks})", chunk):
-                    found[key] = Answer(**json.loads(answer))
+                    stored = json.loads(answer)  # fields an older version stored and this one dropped are ignored
+                    found[key] = Answer(**{name: value for name, value in stored.items() if name in _ANSWER_FIELDS})
         return found
 
     def put(self, key: str, task: str, model: str, answer: Answer) -> None:
@@ -436,9 +438,7 @@ class TransformersTeacher:
         if relevance:
             scored = self._score_labels([prompt_texts[i] for i in relevance], [answers[i].text for i in relevance])
             for i, probs in zip(relevance, scored):
-                answers[i].label_probs = probs
-                if self.config.force_label and prompts.parse_relevance(answers[i].text).status not in prompts.USABLE_STATUSES:
-                    answers[i].forced_label = max(range(3), key=probs.__getitem__)
+                answers[i].label_probs = probs  # with force_label, relevance_outcome picks the label from them
         elapsed = round(time.perf_counter() - started, 4)
         for answer in answers:
             answer.latency_s = elapsed
@@ -600,11 +600,8 @@ def relevance_outcome(answer: Answer, force_label: bool = False) -> tuple[int | 
     parsed = prompts.parse_relevance(answer.text)
     if parsed.status in prompts.USABLE_STATUSES:
         return parsed.label, parsed.explanation, parsed.status
-    forced = answer.forced_label
-    if forced is None and force_label and answer.label_probs:
-        forced = max(range(3), key=answer.label_probs.__getitem__)
-    if forced is not None:
-        return forced, parsed.explanation, prompts.FORCED
+    if force_label and answer.label_probs:
+        return max(range(3), key=answer.label_probs.__getitem__), parsed.explanation, prompts.FORCED
     if answer.finish_reason == "length":
         return None, parsed.explanation, "truncated"
     return None, parsed.explanation, parsed.status
