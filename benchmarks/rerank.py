@@ -99,7 +99,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--budget-minutes", type=float, default=60.0, help="total time for the LLM reranking sections")
     parser.add_argument("--explain-max-new-tokens", type=int, default=128, help="cap on an explanation (the method allows 1024)")
-    parser.add_argument("--batch-size", type=int, default=8, help="label-only pairs per forward pass (8 is fastest on 2 cores)")
+    parser.add_argument("--batch-size", type=int, default=100, help="label-only pairs per call: a whole query, whose rows share one prefill of the prompt head")
     parser.add_argument("--explain-batch-size", type=int, default=20, help="a whole NovelEval query / DL19 top-20 per generate call")
     parser.add_argument("--model", default=SMOLLM2, help="checkpoint directory or alias (default: SmolLM2-135M-Instruct)")
     parser.add_argument("--max-queries", type=int, default=None, help="cap per section (smoke runs)")

@@ -1,11 +1,12 @@
-"""Shared-prompt-head batches give each row exactly what the row alone would give."""
+"""Batched prompts (shared heads, padding-free prefill, grouped decoding) give each row exactly
+what the row alone would give."""
 
 import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from reasonrank_assets.core import rerank
-from reasonrank_assets.core.generation import common_prefix_length, shared_prefix_batch
+from reasonrank_assets.core.generation import attention, common_prefix_length, generate, prefill, register_grouped_eager
 
 
 @pytest.fixture(scope="module")
@@ -23,30 +24,32 @@ def test_common_prefix_length():
     assert common_prefix_length([[5], [6]]) == 0
 
 
-def test_groups_with_shared_heads_singletons_and_padding_match_rows_alone(model_and_tokenizer):
+@pytest.mark.parametrize("rows_per_pass", [1, 5])  # each row alone (CPU), a group's rows in one padded pass (GPU)
+def test_prefill_with_shared_heads_singletons_and_padding_matches_rows_alone(model_and_tokenizer, rows_per_pass):
     model, tokenizer = model_and_tokenizer
     head_a = tokenizer.encode("Question: how do I brew beer at home? Document:", add_special_tokens=False)
     head_b = tokenizer.encode("Question: coffee grinder burr? Document:", add_special_tokens=False)
     tail = lambda text: tokenizer.encode(" " + text, add_special_tokens=False)  # noqa: E731
-    sequences = [head_a + tail("hops"), head_a + tail("malt, yeast and water make beer " * 3), head_b + tail("roast level"), head_b + tail("espresso"), tail("a lone row")]
-    groups = ["a", "a", "b", "b", "c"]
-    batch = shared_prefix_batch(model, sequences, tokenizer.pad_token_id, groups, min_shared=4)
-    assert batch.cache is not None and batch.cached == max(len(head_a), len(head_b))
-    with torch.inference_mode():
-        logits = model(
-            input_ids=batch.input_ids[:, batch.cached :], attention_mask=batch.attention_mask,
-            position_ids=batch.position_ids[:, batch.cached :], past_key_values=batch.cache,
-        ).logits[:, -1]
+    sequences = [head_a + tail("hops"), head_b + tail("roast level"), head_a + tail("malt, yeast and water make beer " * 3), head_b + tail("espresso"), tail("a lone row")]
+    filled = prefill(model, sequences, tokenizer.pad_token_id, ["a", "b", "a", "b", "c"], rows_per_pass=rows_per_pass, min_shared=4)
+    width = max(map(len, sequences))
+    assert filled.input_ids.shape == (5, width) and filled.attention_mask.sum(1).tolist() == [len(s) for s in sequences]
     for row, ids in enumerate(sequences):
-        assert torch.allclose(logits[row], next_token_logits_alone(model, ids), atol=1e-4), row
+        assert torch.allclose(filled.logits[row], next_token_logits_alone(model, ids), atol=1e-4), row
+        assert (filled.layers[0][0][row, :, : width - len(ids)] == 0).all()  # nothing under the row's left pad
 
 
-def test_without_a_shared_head_the_batch_is_plain_left_padding(model_and_tokenizer):
+def test_grouped_eager_attention_gives_eager_attentions_numbers(model_and_tokenizer):
     model, tokenizer = model_and_tokenizer
-    sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt and yeast")]
-    batch = shared_prefix_batch(model, sequences, tokenizer.pad_token_id)
-    assert batch.cache is None and batch.cached == 0
-    assert batch.attention_mask.tolist() == [[0] * (len(sequences[1]) - len(sequences[0])) + [1] * len(sequences[0]), [1] * len(sequences[1])]
+    assert model.config.num_key_value_heads < model.config.num_attention_heads  # the grouped case
+    sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer")]
+    filled = prefill(model, sequences, tokenizer.pad_token_id)
+    logits = {}
+    for implementation in ("eager", register_grouped_eager()):
+        with torch.inference_mode(), attention(model, implementation):
+            logits[implementation] = model(input_ids=filled.input_ids, attention_mask=filled.attention_mask).logits
+    assert torch.allclose(logits["eager"], logits["grouped_eager"], atol=1e-5)
+    assert model.config._attn_implementation == "sdpa"  # switched back
 
 
 def test_explanations_generated_in_a_shared_head_batch_equal_those_generated_alone(tiny_model_dir):
@@ -59,13 +62,12 @@ def test_explanations_generated_in_a_shared_head_batch_equal_those_generated_alo
     assert together == one_by_one and all(together)
 
 
-def test_batched_generation_over_a_static_cache_equals_generation_alone(model_and_tokenizer):
-    from reasonrank_assets.core.generation import generate
-
+def test_batched_generation_over_a_static_cache_equals_plain_generation(model_and_tokenizer):
     model, tokenizer = model_and_tokenizer
     sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer", "Roast level.")]
     output, width = generate(model, sequences, tokenizer.pad_token_id, 6, do_sample=False)
-    assert model.config._attn_implementation == "sdpa"  # decoding switched to eager and back
+    assert model.config._attn_implementation == "sdpa"  # decoding switched to grouped_eager and back
     for row, ids in enumerate(sequences):
-        alone, alone_width = generate(model, [ids], tokenizer.pad_token_id, 6, do_sample=False)
-        assert output[row, width:].tolist() == alone[0, alone_width:].tolist()
+        with torch.inference_mode():
+            alone = model.generate(input_ids=torch.tensor([ids]), max_new_tokens=6, do_sample=False, pad_token_id=tokenizer.pad_token_id)
+        assert output[row, width:].tolist() == alone[0, len(ids) :].tolist()

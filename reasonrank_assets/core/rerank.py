@@ -244,19 +244,8 @@ class TransformersBackend:
         return answers
 
     def _label_only(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
-        import torch
-
-        batch = generation.shared_prefix_batch(self.model, sequences, self.pad_id, groups=queries)
-        with torch.inference_mode():
-            logits = self.model(
-                input_ids=batch.input_ids[:, batch.cached :],
-                attention_mask=batch.attention_mask,
-                position_ids=batch.position_ids[:, batch.cached :],
-                past_key_values=batch.cache,
-                logits_to_keep=1,
-            ).logits[:, -1, :]
-        label_logits = logits[:, self.label_ids].float().tolist()
-        return [RawAnswer("", _softmax3(row)) for row in label_logits]
+        logits = generation.prefill(self.model, sequences, self.pad_id, groups=queries, keep_cache=False).logits
+        return [RawAnswer("", _softmax3(row)) for row in logits[:, self.label_ids].float().tolist()]
 
     def _explain(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
         import torch
