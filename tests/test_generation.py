@@ -24,19 +24,27 @@ def test_common_prefix_length():
     assert common_prefix_length([[5], [6]]) == 0
 
 
-@pytest.mark.parametrize("rows_per_pass", [1, 5])  # each row alone (CPU), a group's rows in one padded pass (GPU)
-def test_prefill_with_shared_heads_singletons_and_padding_matches_rows_alone(model_and_tokenizer, rows_per_pass):
+@pytest.mark.parametrize("pass_tokens", [1, 40, 10**6])  # each row alone, some rows a pass, a group's rows in one pass
+def test_prefill_with_shared_heads_singletons_and_padding_matches_rows_alone(model_and_tokenizer, pass_tokens):
     model, tokenizer = model_and_tokenizer
     head_a = tokenizer.encode("Question: how do I brew beer at home? Document:", add_special_tokens=False)
     head_b = tokenizer.encode("Question: coffee grinder burr? Document:", add_special_tokens=False)
     tail = lambda text: tokenizer.encode(" " + text, add_special_tokens=False)  # noqa: E731
     sequences = [head_a + tail("hops"), head_b + tail("roast level"), head_a + tail("malt, yeast and water make beer " * 3), head_b + tail("espresso"), tail("a lone row")]
-    filled = prefill(model, sequences, tokenizer.pad_token_id, ["a", "b", "a", "b", "c"], rows_per_pass=rows_per_pass, min_shared=4)
+    filled = prefill(model, sequences, tokenizer.pad_token_id, ["a", "b", "a", "b", "c"], pass_tokens=pass_tokens, min_shared=4)
     width = max(map(len, sequences))
     assert filled.input_ids.shape == (5, width) and filled.attention_mask.sum(1).tolist() == [len(s) for s in sequences]
     for row, ids in enumerate(sequences):
         assert torch.allclose(filled.logits[row], next_token_logits_alone(model, ids), atol=1e-4), row
         assert (filled.layers[0][0][row, :, : width - len(ids)] == 0).all()  # nothing under the row's left pad
+
+
+def test_passes_fit_their_token_budget():
+    from reasonrank_assets.core.generation import passes
+
+    lengths = [3, 4, 4, 9, 20]
+    assert list(passes([0, 1, 2, 3, 4], lengths, 12)) == [[0, 1, 2], [3], [4]]
+    assert list(passes([0, 1, 2, 3, 4], lengths, None)) == [[0, 1, 2, 3, 4]]
 
 
 def test_grouped_eager_attention_gives_eager_attentions_numbers(model_and_tokenizer):

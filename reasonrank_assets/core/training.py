@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reasonrank_assets.core import rewards
+from reasonrank_assets.core import generation, rewards
 from reasonrank_assets.core.models import resolve_model
 from reasonrank_assets.core.prompts import STOP, parse_relevance
 
@@ -618,7 +618,7 @@ def sample_rollouts(examples: list[dict], checkpoint: Path, settings: RolloutSet
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     pairs = _relevance_pairs(examples, settings.max_pairs)
-    tokenizer = AutoTokenizer.from_pretrained(checkpoint, padding_side="left")
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=getattr(torch, settings.dtype)).to(device).eval()
@@ -627,20 +627,13 @@ def sample_rollouts(examples: list[dict], checkpoint: Path, settings: RolloutSet
     for start in range(0, len(pairs), settings.batch_size):
         batch = pairs[start : start + settings.batch_size]
         texts = [tokenizer.apply_chat_template(prompt_messages(e), tokenize=False, add_generation_prompt=True) for e in batch]
-        inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
-        with torch.inference_mode():
-            output = model.generate(
-                **inputs,
-                do_sample=True,
-                temperature=settings.temperature,
-                top_p=settings.top_p,
-                max_new_tokens=settings.max_new_tokens,
-                num_return_sequences=settings.k,
-                stop_strings=[STOP],
-                tokenizer=tokenizer,
-                pad_token_id=tokenizer.pad_token_id,
-            )
-        answers = output[:, inputs["input_ids"].shape[1] :]
+        # k rows per pair, grouped: the k samples share one prefill of their prompt
+        sequences = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts for _ in range(settings.k)]
+        output, width = generation.generate(
+            model, sequences, tokenizer.pad_token_id, settings.max_new_tokens, groups=[row // settings.k for row in range(len(sequences))],
+            do_sample=True, temperature=settings.temperature, top_p=settings.top_p, stop_strings=[STOP], tokenizer=tokenizer,
+        )
+        answers = output[:, width:]
         for row_index, ids in enumerate(answers):
             example = batch[row_index // settings.k]
             rows.append(_rollout_row(example, row_index % settings.k, ids, tokenizer, checkpoint, settings))
