@@ -70,12 +70,41 @@ def test_explanations_generated_in_a_shared_head_batch_equal_those_generated_alo
     assert together == one_by_one and all(together)
 
 
-def test_batched_generation_over_a_static_cache_equals_plain_generation(model_and_tokenizer):
+def greedy_alone(model, tokenizer, ids, max_new_tokens, stop_strings=None):
+    with torch.inference_mode():
+        output = model.generate(
+            input_ids=torch.tensor([ids]), max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id,
+            stop_strings=stop_strings, tokenizer=tokenizer,
+        )
+    return output[0, len(ids) :].tolist()
+
+
+def test_batched_greedy_decoding_equals_transformers_generate_row_by_row(model_and_tokenizer):
     model, tokenizer = model_and_tokenizer
     sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer", "Roast level.")]
-    output, width = generate(model, sequences, tokenizer.pad_token_id, 6, do_sample=False)
+    answers = generate(model, sequences, tokenizer.pad_token_id, 6)
     assert model.config._attn_implementation == "sdpa"  # decoding switched to grouped_eager and back
-    for row, ids in enumerate(sequences):
-        with torch.inference_mode():
-            alone = model.generate(input_ids=torch.tensor([ids]), max_new_tokens=6, do_sample=False, pad_token_id=tokenizer.pad_token_id)
-        assert output[row, width:].tolist() == alone[0, len(ids) :].tolist()
+    assert answers == [greedy_alone(model, tokenizer, ids, 6) for ids in sequences]
+
+
+def test_rows_that_hit_a_stop_string_leave_the_batch_and_the_others_go_on_unchanged(model_and_tokenizer):
+    model, tokenizer = model_and_tokenizer
+    sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer", "Roast level.", "water")]
+    free = generate(model, sequences, tokenizer.pad_token_id, 12)
+    stop = tokenizer.decode(free[0][2:3])  # the first row's third token: it stops there
+    assert stop.strip(), "the tiny model's third token should be visible text"
+    stopped = generate(model, sequences, tokenizer.pad_token_id, 12, tokenizer=tokenizer, stop_strings=[stop])
+    assert any(len(a) == 12 for a in stopped) and any(len(a) < 12 for a in stopped)  # some rows left early, some ran on
+    for ids, answer in zip(sequences, stopped):
+        assert answer == greedy_alone(model, tokenizer, ids, 12, [stop])
+
+
+def test_sampling_keeps_to_the_nucleus():
+    from reasonrank_assets.core.generation import _pick
+
+    logits = torch.log(torch.tensor([[0.6, 0.3, 0.1]])).repeat(200, 1)
+    torch.manual_seed(0)
+    assert set(_pick(logits, 1.0, 0.8).tolist()) == {0, 1}  # 0.6 + 0.3 reach 0.8: the 0.1 token is cut
+    assert set(_pick(logits, 1.0, 0.5).tolist()) == {0}
+    assert set(_pick(logits, 1.0, 1.0).tolist()) == {0, 1, 2}
+    assert _pick(logits[:2], 0.0, 1.0).tolist() == [0, 0]

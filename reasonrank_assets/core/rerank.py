@@ -248,36 +248,24 @@ class TransformersBackend:
         return [RawAnswer("", _softmax3(row)) for row in logits[:, self.label_ids].float().tolist()]
 
     def _explain(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
-        import torch
+        label_logits: list[list[list[float]]] = [[] for _ in sequences]  # per row, per step: logits of "0","1","2"
 
-        recorder = _LabelLogitRecorder(self.label_ids)
-        output, width = generation.generate(
-            self.model, sequences, self.pad_id, settings.max_new_tokens, groups=queries, do_sample=False, temperature=None, top_p=None,
-            top_k=None, stop_strings=[settings.stop], tokenizer=self.tokenizer, logits_processor=[recorder],
+        def record(rows: list[int], logits) -> None:
+            for row, values in zip(rows, logits[:, self.label_ids].float().tolist()):
+                label_logits[row].append(values)
+
+        answers = generation.generate(
+            self.model, sequences, self.pad_id, settings.max_new_tokens, groups=queries, tokenizer=self.tokenizer, stop_strings=[settings.stop], on_step=record,
         )
-        generated = output[:, width:].tolist()
-        steps = torch.stack(recorder.steps, dim=1).tolist() if recorder.steps else [[] for _ in generated]
-        return [self._read_answer(tokens, step_logits) for tokens, step_logits in zip(generated, steps)]
+        return [self._read_answer(tokens, steps) for tokens, steps in zip(answers, label_logits)]
 
     def _read_answer(self, tokens: list[int], step_logits: list[list[float]]) -> RawAnswer:
-        tokens = [t for t in tokens if t != self.pad_id]  # finished rows are padded to the batch's length
+        tokens = [t for t in tokens if t != self.pad_id]  # an end-of-sequence token that is also the pad
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
         for step, token in enumerate(tokens):
             if token in self.label_ids and _ENDS_WITH_LABEL_PREFIX.search(self.tokenizer.decode(tokens[:step], skip_special_tokens=True)):
                 return RawAnswer(text, _softmax3(step_logits[step]))
         return RawAnswer(text, None)
-
-
-class _LabelLogitRecorder:
-    """A logits processor that keeps, at every generation step, the logits of "0","1","2" only."""
-
-    def __init__(self, label_ids: list[int]):
-        self.label_ids = label_ids
-        self.steps = []
-
-    def __call__(self, input_ids, scores):
-        self.steps.append(scores[:, self.label_ids].float().cpu())
-        return scores
 
 
 class VLLMBackend:

@@ -449,10 +449,8 @@ class TransformersTeacher:
         sequences = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in prompt_texts]
         # Rows are not grouped by question (their common head could be prefilled once): a batch
         # holds 2-5 candidates per question, and the head is a small part of each prompt.
-        sampling = {"do_sample": False} if self.config.temperature == 0 else {"do_sample": True, "temperature": self.config.temperature}
-        output, width = generation.generate(model, sequences, tokenizer.pad_token_id, max_tokens, stop_strings=[STOP], tokenizer=tokenizer, **sampling)
-        new_tokens = output[:, width:]
-        return [_finish(tokenizer, row.tolist(), len(ids), max_tokens) for row, ids in zip(new_tokens, sequences)]
+        answers = generation.generate(model, sequences, tokenizer.pad_token_id, max_tokens, tokenizer=tokenizer, stop_strings=[STOP], temperature=self.config.temperature)
+        return [_finish(tokenizer, tokens, len(ids), max_tokens) for tokens, ids in zip(answers, sequences)]
 
     def _score_labels(self, prompt_texts: list[str], answers: list[str]) -> list[list[float]]:
         """P(0), P(1), P(2) right after "explanation\\nRelevance Label:" (one forward pass per batch)."""

@@ -629,11 +629,10 @@ def sample_rollouts(examples: list[dict], checkpoint: Path, settings: RolloutSet
         texts = [tokenizer.apply_chat_template(prompt_messages(e), tokenize=False, add_generation_prompt=True) for e in batch]
         # k rows per pair, grouped: the k samples share one prefill of their prompt
         sequences = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts for _ in range(settings.k)]
-        output, width = generation.generate(
+        answers = generation.generate(
             model, sequences, tokenizer.pad_token_id, settings.max_new_tokens, groups=[row // settings.k for row in range(len(sequences))],
-            do_sample=True, temperature=settings.temperature, top_p=settings.top_p, stop_strings=[STOP], tokenizer=tokenizer,
+            tokenizer=tokenizer, stop_strings=[STOP], temperature=settings.temperature, top_p=settings.top_p,
         )
-        answers = output[:, width:]
         for row_index, ids in enumerate(answers):
             example = batch[row_index // settings.k]
             rows.append(_rollout_row(example, row_index % settings.k, ids, tokenizer, checkpoint, settings))
