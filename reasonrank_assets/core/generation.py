@@ -152,13 +152,14 @@ def generate(
     filled = prefill(model, sequences, pad_id, groups, hold_last=True)
     width = filled.input_ids.shape[1]
     cache = _static_cache(model, filled.layers, width + max_new_tokens)
+    tokens, mask = filled.input_ids[:, -1:], filled.attention_mask
+    del filled  # its keys and values are in the static cache now
     eos = model.generation_config.eos_token_id
     eos = set(eos if isinstance(eos, list) else [] if eos is None else [eos])
     window = max((len(s) for s in stop_strings), default=0) + 1  # tokens enough to hold a stop string
     new: list[list[int]] = [[] for _ in sequences]
     rows = list(range(len(sequences)))  # the batch's rows, by index in `sequences`
     done: set[int] = set()  # batch positions finished but not yet evicted
-    tokens, mask = filled.input_ids[:, -1:], filled.attention_mask
     decode_attention = register_grouped_eager() if model.device.type == "cpu" else model.config._attn_implementation
     with torch.inference_mode(), attention(model, decode_attention):
         for _ in range(max_new_tokens):
