@@ -260,7 +260,6 @@ class TransformersBackend:
         return [self._read_answer(tokens, steps) for tokens, steps in zip(answers, label_logits)]
 
     def _read_answer(self, tokens: list[int], step_logits: list[list[float]]) -> RawAnswer:
-        tokens = [t for t in tokens if t != self.pad_id]  # an end-of-sequence token that is also the pad
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
         for step, token in enumerate(tokens):
             if token in self.label_ids and _ENDS_WITH_LABEL_PREFIX.search(self.tokenizer.decode(tokens[:step], skip_special_tokens=True)):

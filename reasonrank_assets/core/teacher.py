@@ -453,7 +453,7 @@ class TransformersTeacher:
         return [_finish(tokenizer, tokens, len(ids), max_tokens) for tokens, ids in zip(answers, sequences)]
 
     def _score_labels(self, prompt_texts: list[str], answers: list[str]) -> list[list[float]]:
-        """P(0), P(1), P(2) right after "explanation\\nRelevance Label:" (one forward pass per batch)."""
+        """P(0), P(1), P(2) right after "explanation\\nRelevance Label:" (prefilled by `generation.prefill`)."""
         import torch
 
         model, tokenizer, (joiner, digit_ids) = self._load()
