@@ -1,7 +1,8 @@
 """Materialize the whole graph on the embedded default and print the score table.
 
 Runs against the persistent Dagster instance in $DAGSTER_HOME (the repository root, where the
-project's dagster.yaml lives), so `dagster dev` afterwards shows every asset materialized.
+project's dagster.yaml lives), so `dagster dev` afterwards shows every asset materialized and
+every run in Overview and on its job's page, as if launched there.
 """
 
 from __future__ import annotations
@@ -26,12 +27,89 @@ def register_partitions(instance, project) -> tuple[list[str], list[str]]:
 
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+LOCATION = "reasonrank"  # workspace.yaml's location name: the one `dagster dev` shows
+
+
+class CodeLocationRuns:
+    """Runs created through the code location the way the UI's launchpad creates them (origin, job
+    snapshot, repository tag), so Overview, the job pages and re-execute know them, then executed
+    in this process: no code server or run worker to start, and the output stays in this terminal.
+    The location is loaded in process under workspace.yaml's name; runs match the UI's by
+    location, repository and job snapshot."""
+
+    def __init__(self, instance, module: str = "reasonrank_assets.definitions"):
+        import sys
+
+        from dagster._core.remote_origin import InProcessCodeLocationOrigin
+        from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+        from dagster._core.workspace.context import WorkspaceProcessContext
+        from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget
+
+        self.instance = instance
+        target = LoadableTargetOrigin(executable_path=sys.executable, module_name=module, working_directory=os.getcwd())
+        origin = InProcessCodeLocationOrigin(target, location_name=LOCATION)
+        self._process = WorkspaceProcessContext(instance, InProcessWorkspaceLoadTarget(origin))
+        self.location = self._process.create_request_context().get_code_location(LOCATION)
+        (self.repository,) = self.location.get_repositories().values()
+
+    def close(self) -> None:
+        self._process.__exit__(None, None, None)
+
+    def __enter__(self) -> "CodeLocationRuns":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def create(self, job: str, partition: str | None = None, run_config: dict | None = None):
+        remote_job = self.repository.get_full_job(job)
+        tags = dict(remote_job.tags)
+        if partition is not None:
+            tags["dagster/partition"] = partition
+        plan = self.location.get_execution_plan(remote_job, run_config or {}, step_keys_to_execute=None, known_state=None, instance=self.instance)
+        return self.instance.create_run(
+            job_name=job,
+            run_id=None,
+            run_config=run_config or {},
+            status=None,
+            tags=tags,
+            root_run_id=None,
+            parent_run_id=None,
+            step_keys_to_execute=plan.execution_plan_snapshot.step_keys_to_execute,
+            execution_plan_snapshot=plan.execution_plan_snapshot,
+            job_snapshot=remote_job.job_snapshot,
+            parent_job_snapshot=remote_job.parent_job_snapshot,
+            asset_selection=None,
+            asset_check_selection=None,
+            resolved_op_selection=None,
+            op_selection=None,
+            remote_job_origin=remote_job.get_remote_origin(),
+            job_code_origin=remote_job.get_python_origin(),
+            asset_graph=self.repository.asset_graph,
+        )
+
+    def execute(self, job: str, partition: str | None = None, run_config: dict | None = None):
+        """Create the run and execute it in this process; returns the run's JobExecutionResult."""
+        from dagster._core.execution.api import execute_run
+        from dagster._utils.hosted_user_process import recon_job_from_origin
+
+        run = self.create(job, partition, run_config)
+        return execute_run(recon_job_from_origin(run.job_code_origin), run, self.instance)
+
+
+def failure_reason(result) -> str:
+    failure = next((e for e in result.all_events if e.is_step_failure), None)
+    error = failure.step_failure_data.error if failure else None
+    while error is not None and error.cause is not None:  # the user's error, not Dagster's wrapper
+        error = error.cause
+    return error.message.strip() if error else "see the run in `dagster dev`"
 
 
 def run_demo() -> list[dict]:
     import dagster as dg
 
     from reasonrank_assets.definitions import defs
+    from reasonrank_assets.defs.automation import IN_PROCESS
 
     os.environ.setdefault("DAGSTER_HOME", os.getcwd())
     instance = dg.DagsterInstance.get()
@@ -39,28 +117,23 @@ def run_demo() -> list[dict]:
     sites, domains = register_partitions(instance, project)
     started = time.monotonic()
 
-    def run(job: str, partition: str | None = None) -> None:
-        step = time.monotonic()
-        result = defs.resolve_job_def(job).execute_in_process(
-            instance=instance, partition_key=partition, run_config=QUIET, raise_on_error=False
-        )
-        if not result.success:
-            failure = next((e for e in result.all_events if e.is_step_failure), None)
-            error = failure.step_failure_data.error if failure else None
-            while error is not None and error.cause is not None:  # the user's error, not Dagster's wrapper
-                error = error.cause
-            reason = error.message.strip() if error else "see the run in `dagster dev`"
-            raise SystemExit(f"[demo] {job} {partition or ''} failed: {reason}")
-        print(f"[demo] {job} {partition or ''} done in {time.monotonic() - step:.0f}s", flush=True)
+    with CodeLocationRuns(instance) as runs:
 
-    for site in sites:
-        run("site_data_job", site)
-    for domain in domains:
-        run("benchmark_job", domain)
-    run("training_job")
-    for domain in domains:
-        run("reranking_job", domain)
-    run("scores_job")
+        def run(job: str, partition: str | None = None) -> None:
+            step = time.monotonic()
+            result = runs.execute(job, partition, {**QUIET, **(IN_PROCESS if job == "site_data_job" else {})})
+            if not result.success:
+                raise SystemExit(f"[demo] {job} {partition or ''} failed: {failure_reason(result)}")
+            print(f"[demo] {job} {partition or ''} done in {time.monotonic() - step:.0f}s", flush=True)
+
+        for site in sites:
+            run("site_data_job", site)
+        for domain in domains:
+            run("benchmark_job", domain)
+        run("training_job")
+        for domain in domains:
+            run("reranking_job", domain)
+        run("scores_job")
     warehouse = project.warehouse
     warehouse.refresh_catalog()  # every table's view and the derived views of sql/views.sql
     scores = warehouse.read("benchmark_scores")
