@@ -6,6 +6,8 @@
     reasonrank evaluate --run run.trec --benchmark bright-topics:../shared/data/bright --domain biology
     reasonrank evaluate --run runs/reasonir-gpt4cot/ --benchmark bright-topics:../shared/data/bright --domain all
     reasonrank bm25 --benchmark beir:/data/scifact -o bm25.trec
+    reasonrank teach --run bm25.trec --queries queries.tsv --corpus corpus.jsonl --base-url http://127.0.0.1:8000/v1 --model M -o examples.parquet
+    reasonrank train --examples examples.parquet -o runs/student      # prints the checkpoint directory
 
 Each subcommand is a `Command` in `COMMANDS`: a new one is one more entry.
 """
@@ -204,6 +206,179 @@ def _run_bm25(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- teach and train ------------------------------------------------------------------------
+
+
+def _key_values(items: list[str], flag: str) -> dict:
+    """`KEY=VALUE` flags as a dict; a value is read as JSON when it parses (numbers, true, lists)."""
+    values = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"{flag} {item!r}: expected KEY=VALUE")
+        try:
+            values[key] = json.loads(value)
+        except json.JSONDecodeError:
+            values[key] = value
+    return values
+
+
+def _settings(cls, values: dict, flag: str):
+    """A settings dataclass from flags; an unknown key is bad input that names the known ones."""
+    import dataclasses
+
+    known = [f.name for f in dataclasses.fields(cls) if f.init]
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"{flag}: unknown {cls.__name__} setting(s) {unknown}; known: {known}")
+    return cls(**values)
+
+
+def _write_rows(path: Path, rows: list[dict]) -> None:
+    """Rows as Parquet (by the name's suffix) or JSON lines, written beside and renamed."""
+    from reasonrank_assets.core import trec
+
+    if path.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        pq.write_table(pa.Table.from_pylist(rows), tmp)
+        os.replace(tmp, path)
+    else:
+        trec.write_atomic(path, (json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows))
+
+
+def _contamination_texts(path: Path) -> list[str]:
+    """A BRIGHT topics folder (queries and gold answers), or a queries or corpus file."""
+    from reasonrank_assets.core import trec, training_data
+
+    if path.is_dir():
+        return training_data.load_contamination_texts(str(path))
+    try:
+        return [row["query"] for row in trec.read_queries(path)]
+    except ValueError:
+        return [row["text"] for row in trec.read_corpus(path)]
+
+
+def _configure_teach(parser: argparse.ArgumentParser) -> None:
+    from reasonrank_assets.core.teacher import TeacherConfig
+
+    defaults = TeacherConfig()
+    parser.add_argument("--pairs", type=Path, help="candidate_pairs rows (.parquet or .jsonl): site, pair_id, question_id, question, url, document")
+    parser.add_argument("--run", type=Path, help="a first-stage TREC run instead: each query's top --depth hits are the pairs (needs a collection)")
+    parser.add_argument("--depth", type=int, default=20, help="hits per query taken from --run")
+    parser.add_argument("--site", default="trec", help="the site recorded for pairs made from --run")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="training_examples rows: .parquet or .jsonl")
+    parser.add_argument("--judgments", type=Path, help="also write the teacher_judgments rows (.parquet or .jsonl)")
+    parser.add_argument("--cache", type=Path, help="teacher answer cache (default: HOME/teacher_cache, the assets' cache)")
+    _configure_home(parser)
+    teacher = parser.add_argument_group("teacher (TeacherConfig)")
+    teacher.add_argument("--backend", choices=["openai", "transformers"], default=defaults.backend)
+    teacher.add_argument("--model", default=defaults.model, help="served model name, or a local HF id / directory / alias")
+    teacher.add_argument("--base-url", default=defaults.base_url, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    teacher.add_argument("--api-key-env", default=defaults.api_key_env, help="name of the environment variable holding the key")
+    teacher.add_argument("--teacher", action="append", default=[], metavar="KEY=VALUE", help="any other TeacherConfig field (concurrency=8, max_tokens=0, force_label=true, ...)")
+    teacher.add_argument("--queries-task", action="store_true", help="also have the teacher write search queries per question (the method's second task)")
+    recording = parser.add_argument_group("recordings (OpenAI batch-output JSONL, gzip: cache keys and answers, no passage text)")
+    recording.add_argument("--recording", type=Path, help="load this recording into the cache first: the answers it holds are not asked again")
+    recording.add_argument("--record", type=Path, help="write this run's answers as a recording")
+    data = parser.add_argument_group("training set (TrainingDataConfig)")
+    data.add_argument("--data", action="append", default=[], metavar="KEY=VALUE", help="e.g. validation_fraction=0 test_fraction=0 include_queries_task=false")
+    data.add_argument("--contamination", action="append", default=[], type=Path, help="texts no example may share a 13-gram with: a BRIGHT topics folder, or a queries or corpus file (repeatable)")
+    _add_collection(parser)
+
+
+def _run_teach(args: argparse.Namespace) -> int:
+    """Pairs in; the teacher's cached answers; training_examples rows out (the assets' core calls)."""
+    from reasonrank_assets.core import pairs, retrieval, teacher, training, training_data
+
+    if bool(args.pairs) == bool(args.run):
+        raise ValueError("give exactly one of --pairs or --run (with --queries and --corpus, --beir or --benchmark)")
+    data_settings = _settings(training_data.TrainingDataConfig, _key_values(args.data, "--data"), "--data")
+    flags = {"backend": args.backend, "model": args.model, "base_url": args.base_url, "api_key_env": args.api_key_env}
+    config = _settings(teacher.TeacherConfig, flags | _key_values(args.teacher, "--teacher"), "--teacher")
+    contamination = [text for path in args.contamination for text in _contamination_texts(path)]
+    if args.pairs:
+        candidates = training.load_rows(args.pairs)
+    else:
+        queries, documents, _ = _collection(args)
+        candidates = pairs.pairs_from_run(queries, documents, retrieval.read_run(args.run), args.depth, args.site)
+    if not candidates:
+        raise ValueError("no candidate pairs: the run's queries are not among the queries given")
+    questions = list({(p["site"], p["question_id"]): {"site": p["site"], "question_id": p["question_id"], "text": p["question"]} for p in candidates}.values())
+    client = teacher.make_teacher(config)
+    summary: dict = {}
+    with teacher.AnswerCache(args.cache or Path(args.home) / "teacher_cache") as cache:
+        if args.recording:
+            print(f"recording {args.recording}: {teacher.import_batch(args.recording, None, cache)}", file=sys.stderr)
+        judgments = teacher.judge_pairs(candidates, client, cache, summary=summary)
+        search_queries = teacher.generate_queries(questions, client, cache) if args.queries_task else []
+        if args.record:
+            items = teacher.relevance_prompts(candidates, client) + (teacher.query_prompts(questions, client) if args.queries_task else [])
+            print(f"recorded {teacher.export_recording(items, cache, client.model, args.record)} answers -> {args.record}", file=sys.stderr)
+    rows, report = training_data.build_training_examples(judgments, questions, search_queries, contamination, data_settings)
+    _write_rows(args.output, rows)
+    if args.judgments:
+        _write_rows(args.judgments, judgments)
+    print(f"teacher {client.model}: {summary['prompts']} pairs, {summary['cache_hits']} from the cache, {summary['calls']} asked, "
+          f"{summary['call_errors']} failed; parse {summary['parse_status']}", file=sys.stderr)
+    print(f"{len(rows)} training examples {report['examples']} -> {args.output}; labels {report['label_balance']['train']} (train); "
+          f"decontamination removed {report['decontamination']['questions_removed']} questions, {report['decontamination']['pairs_removed_by']} pairs", file=sys.stderr)
+    if summary["call_errors"]:
+        print(f"{summary['call_errors']} teacher calls failed and were not cached: run the same command again to ask them", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _configure_train(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--examples", type=Path, required=True, help="training_examples rows (.parquet or .jsonl), e.g. from `reasonrank teach`")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="run folder: sft/, rollouts/, refined/ (a re-run resumes from the last checkpoint)")
+    parser.add_argument("--profile", choices=["cpu", "gpu"], default="cpu", help="defaults: cpu_profile() (SmolLM2, LoRA, a few steps) or the method's GPU recipe")
+    parser.add_argument("--refine", choices=["grpo", "reward_weighted", "none"], default="grpo", help="refinement after SFT")
+    parser.add_argument("--sft", action="append", default=[], metavar="KEY=VALUE", help="SFTSettings field, e.g. max_steps=40 base_model=DIR")
+    parser.add_argument("--rollouts", action="append", default=[], metavar="KEY=VALUE", help="RolloutSettings field (reward_weighted)")
+    parser.add_argument("--refine-setting", action="append", default=[], metavar="KEY=VALUE", help="RefineSettings field, e.g. max_steps=4")
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    """SFT, then rollouts (reward-weighted) and refinement: the stages the training assets run,
+    with the same job files, in this process. Prints the final checkpoint directory."""
+    from reasonrank_assets.core import train_worker
+
+    if not args.examples.exists():
+        raise FileNotFoundError(f"--examples {args.examples}: no such file")
+    plan = [("sft", "sft", args.sft, "--sft")]
+    if args.refine == "reward_weighted":
+        plan.append(("rollouts", "rollouts", args.rollouts, "--rollouts"))
+    if args.refine != "none":
+        plan.append(("refine", "refined", [f"method={args.refine}", *args.refine_setting], "--refine-setting"))
+    jobs = []
+    for name, folder, settings, flag in plan:
+        job = {"examples": str(args.examples), "output_dir": str(args.output / folder), "profile": args.profile, "settings": _key_values(settings, flag)}
+        train_worker.build_settings(name, job)  # every stage's settings are checked before any trains
+        jobs.append((name, job))
+    outputs: dict[str, dict] = {}
+    for name, job in jobs:
+        if name != "sft":
+            job["checkpoint"] = outputs["sft"]["checkpoint"]
+        if name == "refine" and "rollouts" in outputs:
+            job["rollouts"] = outputs["rollouts"]["rollouts"]
+        print(f"{name} -> {job['output_dir']}", file=sys.stderr, flush=True)
+        outputs[name] = train_worker.run_stage(name, job, progress=_train_progress(name))
+    print(outputs.get("refine", outputs["sft"])["checkpoint"])
+    return 0
+
+
+def _train_progress(stage: str):
+    def report(logs: dict) -> None:
+        values = " ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in logs.items() if k in ("loss", "reward", "learning_rate", "epoch"))
+        print(f"  {stage} step {logs.get('step')}/{logs.get('max_steps')} {values}", file=sys.stderr, flush=True)
+
+    return report
+
+
 # --- pipeline --------------------------------------------------------------------------------
 
 
@@ -235,6 +410,8 @@ COMMANDS: dict[str, Command] = {
     "rerank": Command("rerank a first-stage run (or rank_llm requests) with a pointwise LLM reranker", _configure_rerank, _run_rerank),
     "evaluate": Command("score TREC runs: nDCG@10, nDCG@5, R@100, MRR@10 with a paired test", _configure_evaluate, _run_evaluate),
     "bm25": Command("BM25 (bm25s, Lucene k1=0.9 b=0.4) over a collection, written as a TREC run", _configure_bm25, _run_bm25),
+    "teach": Command("the teacher judges candidate pairs (cached, resumable); training_examples rows out", _configure_teach, _run_teach),
+    "train": Command("SFT, then refinement, on training_examples rows; a Hugging Face checkpoint out", _configure_train, _run_train),
 }
 
 

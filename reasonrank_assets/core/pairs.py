@@ -162,3 +162,23 @@ def _pair_row(question: dict, rank: int, candidate: dict) -> dict:
         "retrieval_query": candidate["query"],
         "content_hash": page.get("content_hash") or _content_hash(page["text"]),
     }
+
+
+def pairs_from_run(queries: list[dict], documents: list[dict], run_rows: list[dict], depth: int, site: str) -> list[dict]:
+    """`candidate_pairs` rows from a first-stage run: each query's top `depth` hits with their
+    texts (query ids become question ids, doc ids urls), for a teacher to judge."""
+    text = {d["doc_id"]: d["text"] for d in documents}
+    question = {q["query_id"]: q["query"] for q in queries}
+    rows = []
+    for hit in sorted(run_rows, key=lambda r: (str(r["query_id"]), r["rank"])):
+        qid, doc_id = hit["query_id"], hit["doc_id"]
+        if hit["rank"] > depth or qid not in question:
+            continue
+        if doc_id not in text:
+            raise ValueError(f"run hit {qid} {doc_id}: the corpus has no text for this document")
+        rows.append({
+            "site": site, "pair_id": pair_id(site, qid, doc_id), "question_id": qid, "question": question[qid],
+            "url": doc_id, "document": text[doc_id], "source": hit.get("system") or "run", "candidate_rank": hit["rank"],
+            "retrieval_score": hit["score"], "retrieval_query": None, "content_hash": _content_hash(text[doc_id]),
+        })
+    return rows

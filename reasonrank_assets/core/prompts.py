@@ -51,8 +51,10 @@ def queries_messages(question: str) -> list[dict]:
 
 
 def relevance_completion(explanation: str, label: int) -> str:
-    """The target text a student learns: the explanation, then the label line the method ends with."""
-    return f"{explanation.strip()}\n{LABEL_PREFIX} {label}{STOP}"
+    """The target text a student learns: the explanation, then the label line the method ends with.
+    Without an explanation (label-only answers) the label line alone, as the label-only reranker reads it."""
+    label_line = f"{LABEL_PREFIX} {label}{STOP}"
+    return f"{explanation.strip()}\n{label_line}" if explanation.strip() else label_line
 
 
 @dataclass(frozen=True)
