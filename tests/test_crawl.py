@@ -83,6 +83,14 @@ class Site:
                 return send(h, 304, b"", None, [("ETag", '"v1"')])
             return send(h, 200, page("Citra hops", PARAGRAPH), extra=[
                 ("ETag", '"v1"'), ("Last-Modified", "Tue, 01 Jul 2025 10:00:00 GMT")])
+        if path == "/changing":  # changes once; answers 304 to a request that has the new version
+            version = "v1" if count == 1 else "v2"
+            if h.headers.get("If-None-Match") == f'"{version}"':
+                return send(h, 304, b"", None, [("ETag", f'"{version}"')])
+            return send(h, 200, page(f"Changing {version}", f"Version {version}. " + PARAGRAPH),
+                        extra=[("ETag", f'"{version}"')])
+        if path == "/vanishing":
+            return send(h, 200, page("Vanishing", PARAGRAPH)) if count == 1 else send(h, 404, b"<html>gone</html>")
         if path == "/private/secret":
             return send(h, 200, page("secret", "must never be fetched"))
         if path == "/moved":
@@ -268,6 +276,33 @@ def test_incremental_refresh_is_conditional(site, tmp_path):
 
     crawl([site.url("/missing")], store, fast_config(retry_failures_after_days=0))
     assert site.count("/missing") == 2  # failures are retried when their retry is due
+
+
+def test_a_refreshed_page_keeps_its_new_text_and_a_page_gone_404_stays_gone(site, tmp_path):
+    store, urls = tmp_path / "store", [site.url("/changing"), site.url("/vanishing")]
+    # (timeout_s=10: a request timed out and retried on a loaded machine would change the counts)
+    first = crawl(urls, store, fast_config(timeout_s=10))
+    assert [r["status"] for r in first] == [200, 200] and "Version v1" in first[0]["text"]
+
+    changed, gone = crawl(urls, store, fast_config(timeout_s=10, refresh_after_days=0))
+    assert [h.get("If-None-Match") for _, p, h in site.hits if p == "/changing"] == [None, '"v1"']
+    assert changed["status"] == 200 and "Version v2" in changed["text"] and changed["etag"] == '"v2"'
+    assert changed["fetched_at"] > first[0]["fetched_at"]
+    assert gone["status"] == 404 and gone["error_kind"] == "http_status" and gone["text"] is None
+
+    # Later starts: the records the refresh replaced are never brought back, nor read again.
+    for _ in range(2):
+        changed_again, gone_again = crawl(urls, store, fast_config(timeout_s=10))
+        assert gone_again["status"] == 404 and gone_again["text"] is None and gone_again["warc_path"] is None
+        assert changed_again["text"] == changed["text"] and changed_again["etag"] == '"v2"'
+        state = CrawlState(store)
+        assert state.recover_from_warcs(fast_config(timeout_s=10)) == 0
+        state.close()
+    assert site.count("/changing") == 2 and site.count("/vanishing") == 2  # nothing due: nothing fetched
+
+    unchanged = crawl(urls[:1], store, fast_config(timeout_s=10, refresh_after_days=0))[0]
+    assert site.count("/changing") == 3 and unchanged["text"] == changed["text"]  # 304 to "v2"
+    assert unchanged["checked_at"] > changed["checked_at"] and unchanged["fetched_at"] == changed["fetched_at"]
 
 
 def test_responses_in_the_warc_without_a_row_are_recovered_not_refetched(site, tmp_path):

@@ -127,6 +127,38 @@ def test_file_that_is_not_well_formed_raises_with_file_and_line_after_its_good_r
     assert seen == [1, 2, 3, 4]
 
 
+def test_xml_faults_are_recorded_with_their_line_and_the_rows_around_them_kept(tmp_path):
+    path = tmp_path / "Posts.xml"
+    stray = '  <row Id="99" PostTypeId="1" Score="1" Body="<unescaped>" />\n'
+    bad_byte = '  <row Id="98" PostTypeId="1" Score="1" Body="caf\udce9" />\n'  # a lone Latin-1 byte
+    text = dump(ROWS[:3] + [stray] + ROWS[3:6] + [bad_byte] + ROWS[6:])
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    errors: list[dict] = []
+    ids = [p["post_id"] for p in read_posts(path, "s", errors)]
+    assert ids == [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]  # every row but the two faulty ones (9 is a tag wiki)
+    assert [(e["kind"], e["line"], e["post_id"]) for e in errors] == [("xml", 6, None), ("xml", 10, None)]
+    assert "Unescaped '<'" in errors[0]["error"] and "encoding" in errors[1]["error"]
+    assert all(e["file"] == str(path) for e in errors)
+
+    cut = tmp_path / "cut" / "Posts.xml"  # a stray `<` on a line of its own, then a file cut short
+    cut.parent.mkdir()
+    cut.write_text(dump(ROWS[:2] + ["  < \n", row(Id=77, PostTypeId=1, Score="x", Body="")] + ROWS[2:4]
+                        + ['  <row Id="12" PostTy'], tail=""))
+    errors = []
+    assert [p["post_id"] for p in read_posts(cut, "s", errors)] == [1, 2, 3, 4]
+    assert [(e["kind"], e["line"], e["post_id"]) for e in errors] == [("xml", 5, None), ("row", 6, "77"), ("xml", 9, None)]
+
+    junk = tmp_path / "junk" / "Posts.xml"  # no dump at all: one fault per line, never a silent empty site
+    junk.parent.mkdir()
+    junk.write_text("<posts>\n" + '<row Id="1" < />\n' * 150)
+    with pytest.raises(DumpError, match="more than 100 XML faults"):
+        list(read_posts(junk, "s", []))
+    junk.write_bytes(b"\x00\xff binary\n" * 10)
+    with pytest.raises(DumpError, match="no row could be read") as caught:
+        list(read_posts(junk, "s", []))
+    assert caught.value.line == 1 and caught.value.file == str(junk)
+
+
 def test_7z_archive_streams_the_same_rows_and_inbox_finds_both_layouts(posts_xml, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from warcio.warcwriter import WARCWriter
 from reasonrank_assets.core.webpages import (
     WEB_PAGE_COLUMNS,
     WarcAppender,
+    WarcError,
     content_hash,
     extract_text,
     read_warc_pages,
@@ -108,10 +112,85 @@ def test_warc_appender_records_read_back(tmp_path):
     assert [r["url"] for r in rows] == ["http://a.example.org/0", "http://a.example.org/1"]  # the URLs asked for
 
 
+SAMPLE = Path(__file__).resolve().parents[1] / "reasonrank_assets" / "data" / "pages.warc.gz"
+
+
 def test_embedded_sample_warc_reads():
-    sample = Path(__file__).resolve().parents[1] / "reasonrank_assets" / "data" / "pages.warc.gz"
-    if not sample.exists():
-        pytest.skip("embedded sample WARC not present")
-    rows = list(read_warc_pages(sample))
-    assert len(rows) > 50 and all(r["error"] is None and r["text"] and r["title"] for r in rows)
+    faults: list[WarcError] = []
+    rows = list(read_warc_pages(SAMPLE, faults=faults))
+    assert len(rows) == 103 and faults == []  # the 103 pages its README lists, every one readable
+    assert all(r["error"] is None and r["text"] and r["title"] for r in rows)
     assert len({r["url"] for r in rows}) == len(rows)
+
+
+def _members(path: Path) -> list[tuple[int, int]]:
+    """(offset, length) of each gzip member, found with gzip's own reader, not the code under test."""
+    data, members, offset = path.read_bytes(), [], 0
+    while offset < len(data):
+        inflate = zlib.decompressobj(wbits=31)
+        inflate.decompress(data[offset:])
+        length = len(data) - offset - len(inflate.unused_data)
+        members.append((offset, length))
+        offset += length
+    return members
+
+
+def test_a_warc_cut_in_half_keeps_the_records_before_the_cut_and_names_the_offset(tmp_path):
+    members = _members(SAMPLE)
+    cut_at = SAMPLE.stat().st_size // 2
+    torn = next(offset for offset, length in members if offset + length > cut_at)
+    cut = tmp_path / "half.warc.gz"
+    cut.write_bytes(SAMPLE.read_bytes()[:cut_at])
+
+    faults: list[WarcError] = []
+    rows = list(read_warc_pages(cut, faults=faults))
+    whole = [r for r in read_warc_pages(SAMPLE) if r["warc_offset"] < torn]
+    assert [(r["url"], r["text"]) for r in rows] == [(r["url"], r["text"]) for r in whole] and len(rows) > 40
+    assert len(faults) == 1 and faults[0].truncated and faults[0].offset == torn
+    assert str(faults[0]).startswith(f"{cut}, byte {torn}: ") and "cut short" in str(faults[0])
+    with pytest.raises(WarcError, match=f"byte {torn}"):  # asked for no fault list: the fault is raised
+        list(read_warc_pages(cut))
+
+
+def _member(writer_args: tuple, edit=lambda raw: raw) -> bytes:
+    """One response record as its own gzip member, its uncompressed bytes edited first."""
+    raw = io.BytesIO()
+    _response(WARCWriter(raw, gzip=False), *writer_args)
+    return gzip.compress(edit(raw.getvalue()), mtime=0)
+
+
+def _damaged(member: bytes) -> bytes:
+    """The member with its CRC-32 (the 8 bytes before its last 4) flipped: it decompresses, then fails."""
+    return member[:-8] + bytes(b ^ 0xFF for b in member[-8:-4]) + member[-4:]
+
+
+def test_a_bad_record_is_skipped_with_its_offset_and_the_rest_is_read(tmp_path):
+    def page(i: int, status: str = "200 OK") -> tuple:
+        return (f"https://bad.example.org/{i}", status, HTML.replace(b"Dry hopping", f"Page {i}".encode()),
+                "text/html")
+
+    members = [
+        _member(page(0)),
+        _member(page(1), lambda raw: raw.replace(b"WARC/1.0", b"WARC/one", 1)),  # bad version line
+        _member(page(2)),
+        _member(page(3), lambda raw: re.sub(rb"\r\nContent-Length: \d+", b"\r\nContent-Length: 12a", raw, count=1)),
+        _member(page(4, status="2x0 OK")),
+        _damaged(_member(page(5))),
+        _member(page(6)),
+        _member(page(7), lambda raw: raw.replace(b"Content-Length: ", b"Content-Length: 9", 1)),  # longer than the record
+        _member(page(8)),
+    ]
+    path = tmp_path / "bad.warc.gz"
+    path.write_bytes(b"".join(members))
+    offsets = [sum(map(len, members[:i])) for i in range(len(members))]
+
+    faults: list[WarcError] = []
+    rows = list(read_warc_pages(path, faults=faults))
+    assert [r["url"] for r in rows] == [f"https://bad.example.org/{i}" for i in (0, 2, 6, 8)]
+    assert all(r["error"] is None and r["title"].startswith("Page") for r in rows)
+    assert [r["warc_offset"] for r in rows] == [offsets[i] for i in (0, 2, 6, 8)]
+    assert [f.offset for f in faults] == [offsets[i] for i in (1, 3, 4, 5, 7)]
+    assert all(f.file == str(path) and not f.truncated for f in faults)
+    version, length, status, damaged, short = (f.reason for f in faults)
+    assert "WARC/one" in version and "Content-Length '12a' is not a number" in length
+    assert "HTTP status '2x0'" in status and "gzip" in damaged and "shorter than its Content-Length" in short

@@ -12,8 +12,9 @@ Design, in short:
   resolved addresses; it does not pin the connection to them).
 - The store directory holds `state.sqlite` (one row per URL: the latest outcome, failures with
   their reason) and `warc/*.warc.gz` (raw responses). A response is appended to the WARC before
-  its row is committed; on start, WARC records without a row (a crawl killed in between) are
-  turned into rows, so a killed crawl never fetches again what it had received.
+  its row is committed; on start, WARC records newer than their URL's row (a crawl killed in
+  between) are turned into rows, so a killed crawl never fetches again what it had received,
+  and a record a later refresh superseded stays superseded.
 - A URL is fetched again only when its refresh is due, with If-None-Match / If-Modified-Since.
 """
 
@@ -24,6 +25,7 @@ import fcntl
 import heapq
 import ipaddress
 import itertools
+import logging
 import os
 import socket
 import sqlite3
@@ -39,6 +41,7 @@ from .urls import host_key
 from .webpages import (
     DEFAULT_CONTENT_TYPES,
     WarcAppender,
+    WarcError,
     content_hash,
     extract_text,
     iter_warc_responses,
@@ -46,6 +49,8 @@ from .webpages import (
     page_row,
     row_from_record,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -141,6 +146,8 @@ class CrawlState:
             f"CREATE TABLE IF NOT EXISTS pages ({', '.join(_STATE_COLUMNS)}, PRIMARY KEY (url))"
         )
         self.db.execute("CREATE TABLE IF NOT EXISTS robots (origin PRIMARY KEY, fetched_at, status, body)")
+        # How far each WARC file has been read by recovery: every record before it has its row.
+        self.db.execute("CREATE TABLE IF NOT EXISTS warc_scans (path PRIMARY KEY, scanned_to)")
 
     def close(self) -> None:
         self.db.close()
@@ -191,31 +198,41 @@ class CrawlState:
                         (origin, datetime.now(timezone.utc).isoformat(), status, body))
 
     def recover_from_warcs(self, config: CrawlConfig) -> int:
-        """Rows for WARC records a killed crawl wrote but did not commit; cut a torn last record."""
+        """Rows for WARC records a killed crawl wrote but did not commit; cut a torn last record.
+
+        A record is restored only where no committed row for its URL is as new as the record: a
+        later refresh (200, 304 or a failure) has superseded it. Each file is read on from where
+        the last recovery ended, so a record is looked at once.
+        """
         recovered = 0
         for path in sorted((self.store / "warc").glob("*.warc.gz")):
-            relative = Path(path.relative_to(self.store))
-            known = {o for (o,) in self.db.execute("SELECT warc_offset FROM pages WHERE warc_path = ?", (str(relative),))}
-            start = max(known, default=0)
-            records = iter_warc_responses(path, start=start)
-            good_end = start
-            while True:
-                try:
-                    offset, length, fields = next(records)
-                except StopIteration:
-                    break
-                except Exception:  # warcio on a record cut short: dropped below
-                    break
-                good_end = offset + length
-                if offset not in known and fields["input_url"]:
-                    row = row_from_record(fields, warc_path=relative, offset=offset, source="http",
-                                          allowed_content_types=config.allowed_content_types)
-                    self.put(row)
+            relative = str(path.relative_to(self.store))
+            found = self.db.execute("SELECT scanned_to FROM warc_scans WHERE path = ?", (relative,)).fetchone()
+            start, end = (found[0] if found else 0), path.stat().st_size
+            if start >= end:
+                continue
+            faults: list[WarcError] = []
+            for offset, _, fields in iter_warc_responses(path, start=start, faults=faults):
+                if fields["input_url"] and self._uncommitted(fields):
+                    self.put(row_from_record(fields, warc_path=relative, offset=offset, source="http",
+                                             allowed_content_types=config.allowed_content_types))
                     recovered += 1
-            if path.stat().st_size > good_end:  # a record the kill cut short: its URL is fetched again
-                with open(path, "r+b") as f:
-                    f.truncate(good_end)
+            for fault in faults:
+                if fault.truncated:  # a record the kill cut short: its URL is fetched again
+                    with open(path, "r+b") as f:
+                        f.truncate(fault.offset)
+                    end = fault.offset
+                else:
+                    log.warning("skipped a bad record in the crawl store: %s", fault)
+            self.db.execute("INSERT OR REPLACE INTO warc_scans VALUES (?, ?)", (relative, end))
         return recovered
+
+    def _uncommitted(self, fields: dict) -> bool:
+        stored = self.get(fields["input_url"])
+        if stored is None:
+            return True
+        checked = datetime.fromisoformat(stored["checked_at"]) if stored["checked_at"] else None
+        return fields["date"] is not None and (checked is None or checked < fields["date"])
 
 
 # ---------------------------------------------------------------- scheduling

@@ -9,6 +9,7 @@ that hands chunks over a small bounded queue (nothing is extracted to disk).
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import zlib
 from collections import defaultdict
@@ -64,42 +65,119 @@ def read_posts(
     """Yield `stackexchange_posts` rows from a Posts.xml or a site .7z archive, streaming.
 
     Only questions and answers by default (`post_types`; tag wikis and the like are of no use).
-    A malformed row is appended to `errors` as {"file", "line", "post_id", "error"} and skipped.
-    A file that is not well-formed XML raises DumpError with its file and line, after every
-    row before the fault has been yielded.
+    A malformed row is appended to `errors` as {"file", "line", "post_id", "error", "kind": "row"}
+    and skipped. Where the file is not well-formed XML (a bad byte, a stray `<`, a file cut
+    short), the fault goes to `errors` as well, with "kind": "xml", and reading resumes at the
+    next line that starts a row: the dump has one row per line, so the rows before and after
+    the fault are kept. Without `errors`, DumpError (file and line) is raised at the first fault,
+    after the rows before it. A file with faults and no row read, or with more than
+    MAX_XML_FAULTS faults, is no dump: DumpError.
     """
     path = Path(path)
     wanted = set(post_types)
-    parser = etree.XMLPullParser(events=("end",), tag="row", huge_tree=True,
-                                 resolve_entities=False, no_network=True)
     chunks = _read_7z_member(path) if path.suffix == ".7z" else _read_file(path)
+    first_error, kept = len(errors or ()), 0
     try:
-        for chunk in chunks:
-            try:
-                parser.feed(chunk)
-            except etree.XMLSyntaxError as exc:
-                yield from _rows(parser, path, site, wanted, errors)  # rows before the fault
-                raise DumpError(path, exc.lineno, f"not well-formed XML: {exc.msg}") from exc
-            yield from _rows(parser, path, site, wanted, errors)
-        try:
-            parser.close()
-        except etree.XMLSyntaxError as exc:
-            yield from _rows(parser, path, site, wanted, errors)
-            raise DumpError(path, exc.lineno, f"not well-formed XML: {exc.msg}") from exc
-        yield from _rows(parser, path, site, wanted, errors)
+        for row in _parse_posts(_line_blocks(chunks), path, site, wanted, errors):
+            kept += 1
+            yield row
     finally:
         chunks.close()
+    faults = [e for e in (errors or ())[first_error:] if e["kind"] == "xml"]
+    if faults and not kept:
+        raise DumpError(path, faults[0]["line"], f"{faults[0]['error']}; no row could be read")
 
 
-def _rows(parser, path: Path, site: str, wanted: set[int], errors: list[dict] | None) -> Iterator[dict]:
+MAX_XML_FAULTS = 100
+_PARSER_POSITION = re.compile(r", line \d+, column \d+$")  # the parser's own line, not the file's
+_MAX_LINE_BYTES = 64 << 20  # a longer "line" is fed as it is: no dump has one
+
+
+def _parse_posts(blocks: Iterator[bytes], path: Path, site: str, wanted: set[int],
+                 errors: list[dict] | None) -> Iterator[dict]:
+    parser, shift = _posts_parser(), 0  # a line of the file = the parser's line + shift
+    line, resume_from, faults = 1, None, 0  # resume_from: after a fault, look for a row from this line on
+
+    def fault(exc: etree.XMLSyntaxError) -> int:
+        nonlocal faults
+        at = (exc.lineno or 1) + shift
+        reason = f"not well-formed XML: {_PARSER_POSITION.sub('', exc.msg)} (column {exc.position[1]})"
+        if errors is None:
+            raise DumpError(path, at, reason) from exc
+        faults += 1
+        if faults > MAX_XML_FAULTS:
+            raise DumpError(path, at, f"more than {MAX_XML_FAULTS} XML faults: not a Posts.xml dump?") from exc
+        errors.append({"file": str(path), "line": at, "post_id": None, "kind": "xml", "error": reason})
+        return at + 1
+
+    for block in blocks:
+        block_line, line = line, line + block.count(b"\n")
+        while block:
+            if resume_from is not None:
+                found = _next_row_line(block, block_line, resume_from)
+                if found is None:
+                    break
+                at, block_line = found
+                block, resume_from = block[at:], None
+                parser, shift = _posts_parser(), block_line - 2
+                parser.feed(b"<posts>\n")
+            try:
+                parser.feed(block)
+                block = b""
+            except etree.XMLSyntaxError as exc:
+                yield from _rows(parser, path, site, wanted, errors, shift)  # rows before the fault
+                resume_from = fault(exc)
+            yield from _rows(parser, path, site, wanted, errors, shift)
+    if resume_from is None:
+        try:
+            parser.close()
+        except etree.XMLSyntaxError as exc:  # a file cut short
+            yield from _rows(parser, path, site, wanted, errors, shift)
+            fault(exc)
+        yield from _rows(parser, path, site, wanted, errors, shift)
+
+
+def _posts_parser() -> etree.XMLPullParser:
+    return etree.XMLPullParser(events=("end",), tag="row", huge_tree=True, resolve_entities=False, no_network=True)
+
+
+def _line_blocks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks cut again to end at a line end, so a fault can be skipped a whole line at a time."""
+    rest = b""
+    for chunk in chunks:
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0 and len(rest) + len(chunk) < _MAX_LINE_BYTES:
+            rest += chunk
+            continue
+        cut = cut or len(chunk)
+        yield rest + chunk[:cut]
+        rest = chunk[cut:]
+    if rest:
+        yield rest
+
+
+def _next_row_line(block: bytes, line: int, from_line: int) -> tuple[int, int] | None:
+    """(byte index, line) of the first line at or after `from_line` in `block` that starts a row."""
+    at = 0
+    while at < len(block):
+        end = block.find(b"\n", at) + 1 or len(block)
+        if line >= from_line and block[at:end].lstrip().startswith(b"<row"):
+            return at, line
+        at, line = end, line + 1
+    return None
+
+
+def _rows(parser, path: Path, site: str, wanted: set[int], errors: list[dict] | None, shift: int = 0
+          ) -> Iterator[dict]:
     for _, element in parser.read_events():
-        attrib, line = dict(element.attrib), element.sourceline
+        attrib, line = dict(element.attrib), element.sourceline + shift
         _free(element)
         try:
             row = post_row(attrib, site) if _int(attrib, "PostTypeId", required=True) in wanted else None
         except ValueError as exc:
             if errors is not None:
-                errors.append({"file": str(path), "line": line, "post_id": attrib.get("Id"), "error": str(exc)})
+                errors.append({"file": str(path), "line": line, "post_id": attrib.get("Id"), "kind": "row",
+                               "error": str(exc)})
             continue
         if row is not None:
             yield row

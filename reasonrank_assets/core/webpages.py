@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import zlib
 from datetime import datetime, timezone
 from email.message import Message
 from pathlib import Path
@@ -188,21 +190,134 @@ def _parse_warc_date(value: str | None) -> datetime | None:
         return None
 
 
+class WarcError(ValueError):
+    """A WARC record that cannot be read: its file, its byte offset and why.
+
+    `truncated`: nothing from `offset` to the end of the file can be read (most often a file
+    cut short inside the record: an interrupted download or write).
+    """
+
+    def __init__(self, file: Path | str, offset: int, reason: str, truncated: bool = False):
+        self.file, self.offset, self.reason, self.truncated = str(file), offset, reason, truncated
+        super().__init__(f"{file}, byte {offset}: {reason}")
+
+
 def read_warc_record(path: Path, offset: int) -> dict:
     """The response record at `offset`: {"url", "input_url", "status", "headers", "body", "date"}."""
-    from warcio.archiveiterator import ArchiveIterator
+    for found, _, fields in iter_warc_responses(path, start=offset):
+        if found != offset:
+            break
+        return fields
+    raise WarcError(path, offset, "no response record starts here")
 
+
+def iter_warc_responses(path: Path, start: int = 0, faults: list[WarcError] | None = None
+                        ) -> Iterator[tuple[int, int, dict]]:
+    """(offset, length, fields) of each HTTP response record from byte `start` on.
+
+    Records are read one gzip member at a time (a record per member, as the WARC standard
+    recommends and Common Crawl and warcio write), so a bad record costs only itself. With
+    `faults` given, a record that cannot be read is appended there as a WarcError and reading
+    goes on at the next member; without, the WarcError is raised.
+    """
+    path = Path(path)
     with open(path, "rb") as f:
-        f.seek(offset)
-        record = next(iter(ArchiveIterator(f)))
-        return _record_fields(record)
+        for offset, length, member in _gzip_members(f, start, path):
+            try:
+                if isinstance(member, WarcError):
+                    raise member
+                records = _member_responses(member, path, offset)
+            except WarcError as fault:
+                if faults is None:
+                    raise
+                faults.append(fault)
+                continue
+            for fields in records:
+                yield offset, length, fields
+
+
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_BLANK_LINES = re.compile(rb"[\r\n]*")
+_READ_BYTES = 1 << 20
+
+
+def _gzip_members(f, start: int, path: Path) -> Iterator[tuple[int, int, bytes | WarcError]]:
+    """(offset, compressed length, decompressed bytes) of each gzip member from byte `start`.
+
+    A member that does not decompress comes as a WarcError, and reading goes on at the next gzip
+    header; a member the file ends inside comes as a WarcError with `truncated`, and is the last.
+    """
+    f.seek(start)
+    offset, data = start, b""
+    while data or (data := f.read(_READ_BYTES)):
+        inflate, parts, used = zlib.decompressobj(wbits=31), [], 0
+        try:
+            while not inflate.eof:
+                if not data and not (data := f.read(_READ_BYTES)):
+                    yield offset, used, WarcError(path, offset, f"the file ends inside this record, {used} bytes "
+                                                  "into it: it was cut short", truncated=True)
+                    return
+                parts.append(inflate.decompress(data))
+                used += len(data) - len(inflate.unused_data)
+                data = inflate.unused_data
+        except zlib.error as exc:
+            resume = _find_gzip_header(f, offset + 1)
+            skipped = f"skipped to byte {resume}" if resume is not None else "nothing after it could be read"
+            yield offset, used, WarcError(path, offset, f"not a readable gzip member ({exc}); {skipped}",
+                                          truncated=resume is None)
+            if resume is None:
+                return
+            f.seek(resume)
+            offset, data = resume, b""
+            continue
+        yield offset, used, b"".join(parts)
+        offset += used
+
+
+def _find_gzip_header(f, start: int) -> int | None:
+    f.seek(start)
+    position, tail = start, b""
+    while chunk := f.read(_READ_BYTES):
+        found = (tail + chunk).find(_GZIP_MAGIC)
+        if found >= 0:
+            return position - len(tail) + found
+        position += len(chunk)
+        tail = chunk[-(len(_GZIP_MAGIC) - 1):]
+    return None
+
+
+def _member_responses(member: bytes, path: Path, offset: int) -> list[dict]:
+    """The response records' fields in one decompressed gzip member; WarcError for a bad record."""
+    from warcio.recordloader import ArcWarcRecordLoader, ArchiveLoadFailed
+
+    found, stream, end = [], io.BytesIO(member), len(member)
+    try:
+        while stream.tell() < end:
+            record = ArcWarcRecordLoader().parse_record_stream(stream)
+            length = record.rec_headers.get_header("Content-Length") or ""
+            if not length.isdigit():
+                raise ValueError(f"Content-Length {length!r} is not a number")
+            if record.rec_type == "response" and record.http_headers is not None:
+                found.append(_record_fields(record))
+            record.raw_stream.read()
+            if record.raw_stream.limit:
+                raise ValueError(f"the record is shorter than its Content-Length {length}")
+            stream.seek(_BLANK_LINES.match(member, stream.tell()).end())  # the blank lines ending a record
+    except Exception as exc:  # warcio raises many types for a malformed record; each names the fault
+        reason = (f"not a WARC record: {exc}" if isinstance(exc, ArchiveLoadFailed)
+                  else str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}")
+        raise WarcError(path, offset, reason) from None
+    return found
 
 
 def _record_fields(record) -> dict:
+    status = record.http_headers.get_statuscode() or ""
+    if not (len(status) == 3 and status.isdigit()):
+        raise ValueError(f"HTTP status {status!r} is not a three-digit number")
     return {
         "url": record.rec_headers.get_header("WARC-Target-URI"),
         "input_url": record.rec_headers.get_header(INPUT_URI_HEADER),
-        "status": int(record.http_headers.get_statuscode() or 0),
+        "status": int(status),
         "headers": record.http_headers.headers,
         "content_type": record.http_headers.get_header("Content-Type"),
         "etag": record.http_headers.get_header("ETag"),
@@ -210,21 +325,6 @@ def _record_fields(record) -> dict:
         "body": record.content_stream().read(),
         "date": _parse_warc_date(record.rec_headers.get_header("WARC-Date")),
     }
-
-
-def iter_warc_responses(path: Path, start: int = 0) -> Iterator[tuple[int, int, dict]]:
-    """(offset, length, fields) of each HTTP response record from byte `start` on."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    with open(path, "rb") as f:
-        f.seek(start)
-        iterator = ArchiveIterator(f)
-        for record in iterator:
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            fields = _record_fields(record)
-            iterator.read_to_end()
-            yield iterator.get_record_offset(), iterator.get_record_length(), fields
 
 
 def row_from_record(fields: dict, *, warc_path: Path, offset: int, source: str, url: str | None = None,
@@ -245,16 +345,18 @@ def row_from_record(fields: dict, *, warc_path: Path, offset: int, source: str, 
     return page_row(url, **base, title=title, text=text, content_hash=content_hash(text))
 
 
-def read_warc_pages(path: Path, urls: set[str] | None = None, **kwargs) -> Iterator[dict]:
+def read_warc_pages(path: Path, urls: set[str] | None = None, faults: list[WarcError] | None = None,
+                    **kwargs) -> Iterator[dict]:
     """`web_pages` rows (source "warc") from the response records of a WARC file.
 
     `url` is the record's normalised target URI, so rows join with `cited_urls`; with `urls`
     given, only those pages are read (matched on the raw or normalised URI). A URL that occurs
-    again after a successful record is skipped: one row per page.
+    again after a successful record is skipped: one row per page. Records that cannot be read
+    go to `faults` (see `iter_warc_responses`).
     """
     path = Path(path)
     done: set[str] = set()
-    for offset, _, fields in iter_warc_responses(path):
+    for offset, _, fields in iter_warc_responses(path, faults=faults):
         target = fields["url"] or ""
         url = normalize_url(target) or target
         if urls is not None and url not in urls and target not in urls:

@@ -24,12 +24,18 @@ def stackexchange_posts(context: dg.AssetExecutionContext, project: Project) -> 
     if site not in dumps:
         raise dg.Failure(f"no dump for site {site!r} in inbox {project.inbox}")
     errors: list[dict] = []
-    rows = list(stackexchange.read_posts(dumps[site], site, errors))
+    try:
+        rows = list(stackexchange.read_posts(dumps[site], site, errors))
+    except stackexchange.DumpError as exc:
+        raise dg.Failure(str(exc)) from None
+    faults = [e for e in errors if e["kind"] == "xml"]
     for error in errors:
-        context.log.warning(f"skipped post: {error}")
-    context.add_output_metadata(
-        {"dump": dg.MetadataValue.path(str(dumps[site])), "bad_rows": len(errors), "bad_rows_preview": dg.MetadataValue.md(markdown_preview(errors))}
-    )
+        skipped = "to the next row" if error["kind"] == "xml" else "a post"
+        context.log.warning(f"skipped {skipped}: {error['file']}, line {error['line']}: {error['error']}")
+    context.add_output_metadata({
+        "dump": dg.MetadataValue.path(str(dumps[site])), "posts": len(rows), "bad_rows": len(errors) - len(faults),
+        "xml_faults": len(faults), "bad_rows_preview": dg.MetadataValue.md(markdown_preview(errors)),
+    })
     return rows
 
 
@@ -68,9 +74,13 @@ def web_pages(context: dg.AssetExecutionContext, project: Project, cited_urls: l
     site = context.partition_key
     cited = {row["url"] for row in cited_urls}
     pages: dict[str, dict] = {}
+    faults: list[webpages.WarcError] = []  # records that cannot be read: skipped, counted, named
     for warc in project.warc_files:
-        for page in webpages.read_warc_pages(Path(warc), None if config.warc_pool else cited):
+        for page in webpages.read_warc_pages(Path(warc), None if config.warc_pool else cited, faults):
             pages.setdefault(page["url"], page)
+    for fault in faults:
+        context.log.warning(f"skipped WARC record: {fault}")
+    from_warc = len(pages)
     missing = sorted(cited - pages.keys())
     if missing and config.crawl:
         store = project.path("crawl", site)
@@ -80,7 +90,11 @@ def web_pages(context: dg.AssetExecutionContext, project: Project, cited_urls: l
         pages.setdefault(url, {"url": url, "source": "none", "error": "not in any WARC file, and crawling is off"})
     rows = [dict(page, site=site, cited=url in cited) for url, page in sorted(pages.items())]
     failed = sum(row["cited"] and row.get("error") is not None for row in rows)
-    context.add_output_metadata(
-        {"cited": len(cited), "cited_from_warc": len(cited) - len(missing), "crawled": len(missing) if config.crawl else 0, "failed": failed}
-    )
+    context.add_output_metadata({
+        "cited": len(cited), "cited_from_warc": len(cited) - len(missing), "crawled": len(missing) if config.crawl else 0,
+        "failed": failed, "warc_pages": from_warc, "warc_records_lost": len(faults),
+        "warc_files_cut_short": sorted({f.file for f in faults if f.truncated}),
+        "warc_faults_preview": dg.MetadataValue.md(
+            markdown_preview([{"file": f.file, "offset": f.offset, "error": f.reason} for f in faults])),
+    })
     return rows
