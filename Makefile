@@ -6,10 +6,22 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
+# torch's CPU build comes from /opt/wheels where that folder has it (the `local-torch` group, on by
+# default), else from PyPI. GPU=1 adds the `gpu` extra (CUDA torch, vLLM, bitsandbytes); the
+# targets' `uv run` keeps it, since the extra only adds packages to the default's versions.
+LOCAL_TORCH := $(wildcard /opt/wheels/torch-2.13.0+cpu-*.whl)
+ifneq ($(GPU),)
+SYNC_EXTRAS := --extra gpu
+LOCAL_TORCH :=
+endif
+ifeq ($(LOCAL_TORCH),)
+export UV_NO_GROUP := local-torch
+endif
+
 .PHONY: install demo test ui
 install:
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen $(SYNC_EXTRAS)
 
 demo: install
 	$(UV) run --frozen reasonrank demo
