@@ -311,15 +311,25 @@ def test_responses_in_the_warc_without_a_row_are_recovered_not_refetched(site, t
 
     store = tmp_path / "store"
     warc = WarcAppender(store / "warc" / "crawl-killed.warc.gz")
-    body = page("Recovered page", PARAGRAPH)
-    warc.append(input_url=site.url("/page/1"), url=site.url("/page/1"), status=200, reason="OK",
-                headers=[("Content-Type", "text/html")], body=body, fetched_at=datetime.now(timezone.utc))
+    offsets = {}
+    for path, title in [("/page/1", "Recovered page"), ("/page/3", "Committed page")]:
+        offsets[path] = warc.append(input_url=site.url(path), url=site.url(path), status=200, reason="OK",
+                                    headers=[("Content-Type", "text/html")], body=page(title, PARAGRAPH),
+                                    fetched_at=datetime.now(timezone.utc))
     warc.close()
+    # /page/3's row was committed first (its text extraction finished sooner), /page/1's never was
+    state = CrawlState(store)
+    fetched = read_warc_record(store / "warc" / "crawl-killed.warc.gz", offsets["/page/3"])["date"]
+    state.put(dict(url=site.url("/page/3"), final_url=site.url("/page/3"), status=200, fetched_at=fetched,
+                   checked_at=fetched, title="Committed page", text="committed text", warc_path="warc/crawl-killed.warc.gz",
+                   warc_offset=offsets["/page/3"]))
+    state.close()
     with open(store / "warc" / "crawl-killed.warc.gz", "ab") as f:
         f.write(b"\x1f\x8b\x08\x00torn record")  # a record cut short by the kill
-    rows = crawl([site.url("/page/1"), site.url("/page/2")], store, fast_config())
+    rows = crawl([site.url(p) for p in ("/page/1", "/page/2", "/page/3")], store, fast_config())
     assert rows[0]["title"] == "Recovered page" and rows[0]["error"] is None and rows[1]["error"] is None
-    assert site.count("/page/1") == 0 and site.count("/page/2") == 1
+    assert rows[2]["text"] == "committed text"  # a committed row is not re-extracted over
+    assert site.count("/page/1") == 0 and site.count("/page/2") == 1 and site.count("/page/3") == 0
     assert b"torn record" not in (store / "warc" / "crawl-killed.warc.gz").read_bytes()
 
 
