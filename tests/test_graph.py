@@ -121,3 +121,18 @@ def test_catalog_answers_the_readme_queries(materialized):
         assert con.execute("SELECT count(*) FROM teacher_judgments").fetchone()[0] > 0
         assert con.execute("SELECT count(*) FROM label_distribution").fetchone()[0] > 0
         assert con.execute("SELECT count(*) FROM leaderboard").fetchone()[0] > 0
+
+
+def test_headline_scores_are_numbers_the_ui_plots(materialized):
+    warehouse, instance, _ = materialized
+    event = instance.get_latest_materialization_event(dg.AssetKey("benchmark_scores"))
+    metadata = event.asset_materialization.metadata
+    ours = [r for r in warehouse.read("benchmark_scores") if r["measure"] == "nDCG@10" and not r["reference"]]
+    for row in ours:  # one float per (benchmark, domain, system): Dagster plots each across runs
+        value = metadata[f"nDCG@10 {row['benchmark']}/{row['domain']} {row['system']}"]
+        assert isinstance(value, dg.FloatMetadataValue) and value.value == round(row["value"], 2)
+    table = metadata["scores"].value
+    assert len(table.records) == len(ours)  # no published rows for the embedded benchmark
+    p_values = [r.data["p vs first stage"] for r in table.records if r.data["p vs first stage"] is not None]
+    assert p_values and all(p == float(f"{p:.3g}") for p in p_values)
+    assert os.path.getsize(metadata["chart_file"].value) > 1000  # a PNG a user can open outside Dagster

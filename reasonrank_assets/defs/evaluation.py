@@ -1,5 +1,6 @@
 """Evaluation: benchmarks per domain, first-stage runs, the students' reranked runs, the scores."""
 
+import base64
 
 import dagster as dg
 
@@ -106,6 +107,7 @@ def reranked_runs(
 @dg.asset(group_name=GROUP, kinds={"python", "duckdb"}, code_version="1", automation_condition=FOLLOW)
 def benchmark_scores(
     context: dg.AssetExecutionContext,
+    project: Project,
     benchmark_queries: list[dict],
     benchmark_qrels: list[dict],
     first_stage_runs: list[dict],
@@ -117,23 +119,43 @@ def benchmark_scores(
     benchmarks_seen = sorted({row["benchmark"] for row in benchmark_queries})
     for name in benchmarks_seen:
         rows += metrics.reference_rows(name)
-    headline = [r for r in rows if r["measure"] == "nDCG@10"]
-    context.add_output_metadata(
-        {
-            "chart": dg.MetadataValue.md(_png_markdown(metrics.score_chart_png(headline))),
-            "nDCG@10": dg.MetadataValue.md(_score_table(headline)),
-        }
-    )
+    headline = [r for r in rows if r["measure"] == metrics.HEADLINE]
+    chart = project.path("plots") / "benchmark_scores.png"
+    chart.write_bytes(metrics.score_chart_png(headline))
+    context.add_output_metadata({**headline_values(headline), **score_metadata(headline, chart)})
     return rows
 
 
-def _png_markdown(png: bytes) -> str:
-    import base64
+def headline_values(rows: list[dict]) -> dict[str, float]:
+    """One number per (benchmark, domain, system) of ours, so the UI plots each across runs."""
+    return {
+        f"{metrics.HEADLINE} {r['benchmark']}/{r['domain']} {r['system']}": dg.MetadataValue.float(round(r["value"], 2))
+        for r in rows
+        if not r["reference"] and r["value"] is not None
+    }
 
-    return f"![nDCG@10](data:image/png;base64,{base64.b64encode(png).decode()})"
 
-
-def _score_table(rows: list[dict]) -> str:
-    lines = ["| benchmark | domain | system | nDCG@10 |", "|---|---|---|---|"]
-    lines += [f"| {r['benchmark']} | {r['domain']} | {r['system']} | {r['value']:.4f} |" for r in rows]
-    return "\n".join(lines)
+def score_metadata(rows: list[dict], chart) -> dict:
+    """The score table (rendered inline; nDCG x100 to 2 decimals, p to 3 significant digits),
+    the chart's file, and the chart itself (markdown: behind a click, as Dagster inlines
+    markdown only under 1,000 characters)."""
+    columns = ["benchmark", "domain", "system", metrics.HEADLINE, "p vs first stage", "published"]
+    schema = dg.TableSchema(columns=[dg.TableColumn(c, "float" if c in columns[3:5] else "string") for c in columns])
+    records = [
+        dg.TableRecord(
+            {
+                "benchmark": r["benchmark"],
+                "domain": r["domain"],
+                "system": r["system"],
+                metrics.HEADLINE: round(r["value"], 2) if r["value"] is not None else None,
+                "p vs first stage": float(f"{r['p_value_vs_first_stage']:.3g}") if r.get("p_value_vs_first_stage") is not None else None,
+                "published": "yes" if r["reference"] else "",
+            }
+        )
+        for r in sorted(rows, key=lambda r: (bool(r["reference"]), r["benchmark"], r["domain"], r["system"]))
+    ]
+    return {
+        "scores": dg.MetadataValue.table(records, schema=schema),
+        "chart_file": dg.MetadataValue.path(str(chart)),
+        "chart": dg.MetadataValue.md(f"![{metrics.HEADLINE}](data:image/png;base64,{base64.b64encode(chart.read_bytes()).decode()})"),
+    }

@@ -94,7 +94,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
         return self.warehouse.read(table, [None])
 
 
-def markdown_preview(rows: list[dict], limit: int = 5, width: int = 60) -> str:
+def markdown_preview(rows: list[dict], limit: int = 20, width: int = 60) -> str:
     if not rows:
         return "_no rows_"
     columns = list(rows[0])

@@ -1,10 +1,11 @@
 """The teacher stage: search queries, candidate pairs, judgments, and the training set."""
 
+import warnings
 
 import dagster as dg
 
 from reasonrank_assets.core import pairs, teacher, training_data
-from reasonrank_assets.core.prompts import PROMPT_VERSION
+from reasonrank_assets.core.prompts import FORCED, PROMPT_VERSION
 from reasonrank_assets.core.teacher import AnswerCache
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
@@ -48,6 +49,30 @@ def candidate_pairs(
 
 class JudgmentChecks(dg.Config):
     max_parse_failure_rate: float = 0.2
+    max_forced_label_rate: float = 0.2
+
+
+# Checks of one site's judgments are partitioned like the asset: each result names its site.
+# (Partitioned checks are a preview in Dagster 1.13, which the project pins.)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.PreviewWarning)
+    JUDGMENT_CHECKS = [
+        dg.AssetCheckSpec(
+            "parse_failure_rate",
+            asset="teacher_judgments",
+            partitions_def=site_partitions,
+            description="Share of the site's pairs whose teacher answer yields no label (error, truncated, "
+            "no or bad label); those pairs are left out of training. Warns above `max_parse_failure_rate`.",
+        ),
+        dg.AssetCheckSpec(
+            "forced_label_rate",
+            asset="teacher_judgments",
+            partitions_def=site_partitions,
+            description="Share of the site's labels that were forced: the answer had no readable label and "
+            "the most likely of 0/1/2 was taken from its label probabilities. Many forced labels mean the "
+            "teacher does not follow the format. Warns above `max_forced_label_rate`.",
+        ),
+    ]
 
 
 @dg.asset(
@@ -56,7 +81,7 @@ class JudgmentChecks(dg.Config):
     kinds={"python", "llm"},
     code_version=TEACHER_CODE_VERSION,
     automation_condition=FOLLOW,
-    check_specs=[dg.AssetCheckSpec("parse_failure_rate", asset="teacher_judgments")],
+    check_specs=JUDGMENT_CHECKS,
 )
 def teacher_judgments(
     context: dg.AssetExecutionContext, config: JudgmentChecks, project: Project, teacher_llm: Teacher, candidate_pairs: list[dict]
@@ -68,18 +93,23 @@ def teacher_judgments(
     statuses: dict[str, int] = {}
     for row in rows:
         statuses[row["parse_status"]] = statuses.get(row["parse_status"], 0) + 1
-    failed = sum(row["label"] is None for row in rows)
-    rate = failed / len(rows) if rows else 0.0
     yield dg.Output(
         rows,
         metadata={"parse_status": dg.MetadataValue.json(statuses), "teacher": dg.MetadataValue.json(summary), "model": teacher_llm.model},
     )
-    yield dg.AssetCheckResult(
-        check_name="parse_failure_rate",
-        passed=rate <= config.max_parse_failure_rate,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rate": rate, "failed": failed, "threshold": config.max_parse_failure_rate},
-    )
+    failed = sum(row["label"] is None for row in rows)
+    forced = statuses.get(FORCED, 0)
+    for check, count, threshold in (
+        ("parse_failure_rate", failed, config.max_parse_failure_rate),
+        ("forced_label_rate", forced, config.max_forced_label_rate),
+    ):
+        rate = count / len(rows) if rows else 0.0
+        yield dg.AssetCheckResult(
+            check_name=check,
+            passed=rate <= threshold,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"site": context.partition_key, "rate": round(rate, 4), "pairs": count, "of": len(rows), "threshold": threshold},
+        )
 
 
 @dg.asset(
@@ -88,9 +118,23 @@ def teacher_judgments(
     code_version=TEACHER_CODE_VERSION,
     automation_condition=FOLLOW,
     check_specs=[
-        dg.AssetCheckSpec("no_split_leakage", asset="training_examples"),
-        dg.AssetCheckSpec("all_labels_present", asset="training_examples"),
-        dg.AssetCheckSpec("decontaminated", asset="training_examples"),
+        dg.AssetCheckSpec(
+            "no_split_leakage",
+            asset="training_examples",
+            description="No question has examples in more than one split (train/validation/test).",
+        ),
+        dg.AssetCheckSpec(
+            "all_labels_present",
+            asset="training_examples",
+            description="The training split holds relevance examples of every label 0, 1 and 2 (warns otherwise: "
+            "the student cannot learn a label it never sees).",
+        ),
+        dg.AssetCheckSpec(
+            "decontaminated",
+            asset="training_examples",
+            description="No prompt or target shares a word n-gram (`contamination_ngram`) with any benchmark "
+            "query or configured contamination source.",
+        ),
     ],
 )
 def training_examples(
