@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 
-from reasonrank_assets.core import benchmarks, metrics, rerank, retrieval  # noqa: E402
+from reasonrank_assets.core import benchmarks, metrics, prompts, rerank, retrieval  # noqa: E402
 from reasonrank_assets.core.models import SMOLLM2, resolve_model  # noqa: E402
 
 
@@ -64,7 +64,8 @@ def table_rows(bench, bm25, minilm, system_rows, query_ids, depth, variant):
     for name, rows, speed in [("BM25 (first stage)", bm25, None), (f"all-MiniLM-L6-v2 cosine @{depth}", minilm, None)] + system_rows:
         result = metrics.evaluate(only(rows, query_ids), bench.qrels, queries)
         value = result["aggregate"]["nDCG@10"]
-        failed = sum(1 for r in only(rows, query_ids) if r.get("status") in ("no_label", "bad_label", "error"))
+        failed = sum(1 for r in only(rows, query_ids) if r.get("status") in rerank.FAILED)
+        forced = sum(1 for r in only(rows, query_ids) if r.get("status") == prompts.FORCED)
         judged = sum(1 for r in only(rows, query_ids) if r.get("status") not in (None, "not_reranked"))
         lines.append(
             (
@@ -75,6 +76,7 @@ def table_rows(bench, bm25, minilm, system_rows, query_ids, depth, variant):
                 value / base["aggregate"]["nDCG@10"],
                 metrics.paired_test(result["per_query"]["nDCG@10"], base["per_query"]["nDCG@10"]) if rows is not bm25 else float("nan"),
                 f"{failed}/{judged}" if judged else "-",
+                f"{forced}/{judged}" if judged else "-",
                 f"{speed:.2f}" if speed else "-",
             )
         )
@@ -141,7 +143,7 @@ def print_quality(model_dir, stages, args) -> None:
         ("noveleval", "explain", 20): 0.2,
         ("dl19", "explain", 20): 0.3,
     }
-    print(f"\n{'data':10} {'system':40} {'queries':>7} {'nDCG@10':>8} {'x BM25':>7} {'p vs BM25':>9} {'failed':>9} {'pairs/s':>8}", flush=True)
+    print(f"\n{'data':10} {'system':40} {'queries':>7} {'nDCG@10':>8} {'x BM25':>7} {'p vs BM25':>9} {'failed':>9} {'forced':>9} {'pairs/s':>8}", flush=True)
     allowed = spent = 0.0  # LLM reranking seconds
     for (name, mode, depth), share in plan.items():
         allowed += share * budget
@@ -154,8 +156,8 @@ def print_quality(model_dir, stages, args) -> None:
         head = [r for r in bm25 if r["rank"] <= depth]
         minilm = retrieval.cosine_rerank(only(bench.queries, ids), bench.documents, only(head, ids), depth=depth)
         table, _ = table_rows(bench, only(bm25, ids), minilm, [(f"{Path(model_dir).name} {mode} @{depth}", rows, speed)], ids, depth, variant)
-        for data, system, n, value, ratio, p, failed, pairs_s in table:
-            print(f"{data:10} {system:40} {n:>7} {value:8.2f} {ratio:7.3f} {p:9.3g} {failed:>9} {pairs_s:>8}", flush=True)
+        for data, system, n, value, ratio, p, failed, forced, pairs_s in table:
+            print(f"{data:10} {system:40} {n:>7} {value:8.2f} {ratio:7.3f} {p:9.3g} {failed:>9} {forced:>9} {pairs_s:>8}", flush=True)
 
 
 if __name__ == "__main__":

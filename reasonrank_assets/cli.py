@@ -107,8 +107,10 @@ def _run_rerank(args: argparse.Namespace) -> int:
     trec.write_run(rows, args.output, tag)
     if args.details:
         trec.write_atomic(args.details, (json.dumps(row) + "\n" for row in rows))
-    failed = sum(row["status"] in ("no_label", "bad_label", "error") for row in rows)
-    print(f"reranked {len({r['query_id'] for r in rows})} queries -> {args.output} ({failed} items failed and kept their first-stage place)", file=sys.stderr)
+    failed = sum(row["status"] in rerank.FAILED for row in rows)
+    forced = sum(row["status"] == "forced" for row in rows)
+    print(f"reranked {len({r['query_id'] for r in rows})} queries -> {args.output} ({failed} items failed and kept their first-stage place;"
+          f" {forced} ran out of tokens and had their label forced)", file=sys.stderr)
     return 0
 
 

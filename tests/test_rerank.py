@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reasonrank_assets.core import prompts, rerank
+from tiny_models import bf16_expected_labels, expected_from, float32_expected_labels
+
+from reasonrank_assets.core import labels, prompts, rerank
 from reasonrank_assets.core.rerank import Judgment, RawAnswer, RerankSettings
 
 
@@ -50,7 +52,7 @@ def test_label_tokens_follow_the_tokenizer(tiny_model_dir):
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
-    prefix, ids = rerank.label_token_ids(tokenizer)
+    prefix, ids = labels.label_token_ids(tokenizer)
     assert tokenizer.decode(prefix).strip() == prompts.LABEL_PREFIX
     assert [tokenizer.decode([i]).strip() for i in ids] == ["0", "1", "2"]
 
@@ -87,13 +89,38 @@ def test_batched_left_padding_gives_the_same_answers_as_one_at_a_time(label_only
     assert [p for probs in batched for p in probs] == pytest.approx([p for probs in alone for p in probs], abs=1e-4)
 
 
-def test_explain_mode_generates_and_counts_failures(tiny_model_dir):
-    reranker = rerank.Reranker.from_pretrained(tiny_model_dir, mode="explain", max_new_tokens=6, batch_size=4, dtype="float32", device="cpu")
-    judgments = reranker.rerank("brew beer", ["malt", "hops", "yeast"])
-    for j in judgments:
-        assert j.output  # the model wrote something
-        if j.status != "ok":  # a random model rarely writes a label: the item keeps its place
-            assert j.doc_id == str(j.first_stage_rank - 1) and j.rank == j.first_stage_rank and j.decided_by == "first_stage"
+def test_label_probabilities_are_read_in_float32(sharp_model_dir):
+    reranker = rerank.Reranker.from_pretrained(sharp_model_dir, mode="label_only", batch_size=1, dtype="bfloat16", device="cpu")
+    backend = reranker.backend
+    texts = [f"document {i}: " + "malt and hops " * (i % 4 + 1) for i in range(12)]
+    got = [expected_from(answer.label_probs) for answer, _ in reranker.judge("brew beer", texts)]
+    rows = [backend.prompt_ids("brew beer", t, reranker.settings) for t in texts]
+    reference = float32_expected_labels(backend.model, rows, backend.label_ids)
+    rounded = bf16_expected_labels(backend.model, rows, backend.label_ids)
+    assert got == pytest.approx(reference, abs=1e-6)
+    assert len(set(rounded)) < len(texts)  # bf16 ties documents ...
+    assert len(set(got)) == len(set(reference)) > len(set(rounded))  # ... that float32 tells apart
+    assert max(abs(a - b) for a, b in zip(rounded, reference)) > 1e-5
+
+
+def test_explain_forces_the_label_when_the_budget_runs_out(sharp_model_dir):
+    texts = ["malt", "hops and yeast", "water " * 5]
+    batched = rerank.Reranker.from_pretrained(sharp_model_dir, mode="explain", max_new_tokens=6, batch_size=3, dtype="bfloat16", device="cpu")
+    judgments = batched.rerank("brew beer", texts)
+    for j in judgments:  # a random model writes no label in 6 tokens: every item is forced, none keeps its place as a failure
+        assert j.output and prompts.LABEL_PREFIX not in j.output and j.status == prompts.FORCED
+        assert j.label in (0, 1, 2) and 0 <= j.expected_label <= 2 and j.decided_by in ("label", "expected_label", "first_stage")
+    keys = [(-j.label, -j.expected_label) for j in judgments]
+    assert keys == sorted(keys)
+    # One row at a time, the forced label is read where the docstring says: after prompt + explanation + "\n" + prefix.
+    single = rerank.Reranker.from_pretrained(sharp_model_dir, mode="explain", max_new_tokens=6, batch_size=1, dtype="bfloat16", device="cpu")
+    backend = single.backend
+    answers = single.judge("brew beer", texts)
+    rows = [backend.prompt_ids("brew beer", t, single.settings) + backend.tokenizer.encode(parse.explanation + "\n", add_special_tokens=False) + backend.prefix_ids
+            for t, (_, parse) in zip(texts, answers)]
+    assert all(backend.tokenizer.decode(row).rstrip().endswith("\n" + prompts.LABEL_PREFIX) for row in rows)
+    assert [expected_from(a.label_probs) for a, _ in answers] == pytest.approx(float32_expected_labels(backend.model, rows, backend.label_ids), abs=1e-6)
+    assert all(a.forced for a, _ in answers)
 
 
 def test_explain_reads_the_label_probabilities_where_the_label_was_written(tiny_model_dir):
@@ -105,7 +132,7 @@ def test_explain_reads_the_label_probabilities_where_the_label_was_written(tiny_
     steps[digit] = [0.0, 1.0, 3.0]
     answer = backend._read_answer(tokens + [backend.pad_id] * 2, steps + [[0.0] * 3] * 2)
     assert answer.output == text
-    assert answer.label_probs == pytest.approx(rerank._softmax3([0.0, 1.0, 3.0]))
+    assert answer.label_probs == pytest.approx(labels.softmax3([0.0, 1.0, 3.0]))
     assert backend._read_answer(backend.tokenizer.encode("no label here 2", add_special_tokens=False), steps).label_probs is None
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openai_server import OpenAIServer, default_answer
+from tiny_models import bf16_expected_labels, expected_from, float32_expected_labels
 
 from reasonrank_assets.core import prompts, warehouse
 from reasonrank_assets.core import teacher as T
@@ -340,10 +341,12 @@ def test_local_backend_forces_a_label_and_records_it(tmp_path, tiny_model_dir):
                 assert row["label"] == row["label_probs"].index(max(row["label_probs"]))
         assert {r["parse_status"] for r in rows} <= {"forced", "ok", "label_word"}
         assert T.judge_pairs(pairs, forced, cache, summary=summary) == rows and summary["calls"] == 0
-        # Without forcing, the same model's answers are recorded as failures, never label 0.
+        # Without forcing, only answers cut by the budget are forced; others without a label are
+        # recorded as failures, never label 0.
         plain = T.judge_pairs(pairs, T.make_teacher(T.TeacherConfig(**settings)), cache, summary=summary)
         assert summary["calls"] == 5  # force_label is part of the cache key
         assert all(r["label"] is None for r in plain if r["parse_status"] not in prompts.USABLE_STATUSES)
+        assert all(r["parse_status"] in prompts.USABLE_STATUSES for r in plain if r["finish_reason"] == "length")
         queries = T.generate_queries([{"site": "beer", "question_id": 1, "text": "hops?"}],
                                      T.make_teacher(T.TeacherConfig(**settings)), cache)
         assert queries[0]["status"] in {"ok", "short", "empty"}
@@ -364,6 +367,22 @@ def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model
         rows = T.judge_pairs(make_pairs(3), T.make_teacher(config), cache)
     assert {r["parse_status"] for r in rows} == {"forced"}
     assert all(r["completion_tokens"] == 0 and r["label"] == r["label_probs"].index(max(r["label_probs"])) for r in rows)
+
+
+def test_local_teacher_reads_label_probabilities_in_float32(tmp_path, sharp_model_dir):
+    pairs = [dict(p, document=f"Page {i}: " + "hops and malt " * (i % 4 + 1)) for i, p in enumerate(make_pairs(10))]
+    teacher = T.make_teacher(T.TeacherConfig(backend="transformers", model=str(sharp_model_dir), max_tokens=0, batch_size=1, dtype="bfloat16"))
+    with T.AnswerCache(tmp_path / "cache") as cache:
+        rows = T.judge_pairs(pairs, teacher, cache)
+    assert {r["parse_status"] for r in rows} == {"forced"}  # label-only: no answer, the budget is 0, the label is forced
+    model, tokenizer, (prefix, digit_ids) = teacher._load()
+    prompt_rows = [tokenizer(tokenizer.apply_chat_template(prompts.relevance_messages(p["question"], p["document"]), add_generation_prompt=True, tokenize=False),
+                             add_special_tokens=False)["input_ids"] + tokenizer.encode("\n", add_special_tokens=False) + prefix for p in pairs]
+    got = [expected_from(r["label_probs"]) for r in rows]
+    reference = float32_expected_labels(model, prompt_rows, digit_ids)
+    rounded = bf16_expected_labels(model, prompt_rows, digit_ids)
+    assert got == pytest.approx(reference, abs=1e-6)
+    assert len(set(got)) == len(set(reference)) > len(set(rounded))
 
 
 def test_answers_cached_by_an_older_version_still_load(tmp_path):

@@ -69,3 +69,30 @@ def build_tiny_llama(directory: Path, corpus: list[str] | None = None, seed: int
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+def expected_from(probs) -> float:
+    return sum(label * p for label, p in enumerate(probs))
+
+
+def float32_expected_labels(model, rows: list[list[int]], label_ids: list[int]) -> list[float]:
+    """Reference expected labels: a plain forward of each row alone, the three label logits
+    computed in float32 from the final hidden state."""
+    import torch
+
+    from reasonrank_assets.core.labels import softmax3
+
+    weight = model.get_output_embeddings().weight[label_ids].float()
+    with torch.no_grad():
+        hidden = [model.model(input_ids=torch.tensor([row])).last_hidden_state[0, -1].float() for row in rows]
+    return [expected_from(softmax3((weight @ h).tolist())) for h in hidden]
+
+
+def bf16_expected_labels(model, rows: list[list[int]], label_ids: list[int]) -> list[float]:
+    """The rounded path: a softmax over the logits as a bf16 model gives them."""
+    import torch
+
+    from reasonrank_assets.core.labels import softmax3
+
+    with torch.no_grad():
+        return [expected_from(softmax3(model(input_ids=torch.tensor([row])).logits[0, -1, label_ids].float().tolist())) for row in rows]

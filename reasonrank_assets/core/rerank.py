@@ -4,8 +4,11 @@ For each (query, document) the model answers the same prompt the student is trai
 (`prompts.relevance_messages`). The ranking key is (label, expected label, first-stage score):
 the label the model wrote; then, among equal labels, the expected label sum(l * p(l)) from the
 next-token probabilities of "0", "1", "2" right after "Relevance Label:"; then the first stage.
-Which of the three placed each item is recorded. An item the model fails on (no label, a bad
-label, an error) keeps its first-stage place and is counted in `status`.
+Which of the three placed each item is recorded. Label probabilities are computed in float32
+(`core.labels`): bf16 logits would tie documents the model tells apart. An explanation that runs
+out of tokens before its label gets one: the label prefix is put after it and the most likely of
+0/1/2 read there, with the status "forced". An item the model fails on (no label, a bad label, an
+error) keeps its first-stage place and is counted in `status`.
 
     from reasonrank_assets.core.rerank import Reranker
     reranker = Reranker.from_pretrained("path/to/student")
@@ -26,10 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from reasonrank_assets.core import generation, prompts
+from reasonrank_assets.core import generation, labels, prompts
+from reasonrank_assets.core.labels import LABELS, label_token_ids
 
 MODES = ("explain", "label_only")
-LABELS = (0, 1, 2)
+FAILED = (prompts.NO_LABEL, prompts.BAD_LABEL, "error")  # statuses of items that keep their first-stage place
 _ENDS_WITH_LABEL_PREFIX = re.compile(prompts.LABEL_PATTERN + r"$", re.IGNORECASE)  # the parser's own prefix
 
 
@@ -82,7 +86,7 @@ class Judgment:
     label: int | None
     expected_label: float | None
     explanation: str
-    status: str  # a prompts parse status ("ok", "label_word", "no_label", "bad_label"), "error", "not_reranked"
+    status: str  # a prompts parse status ("ok", "label_word", "forced", "no_label", "bad_label"), "error", "not_reranked"
     first_stage_rank: int
     first_stage_score: float | None
     rank: int = 0
@@ -173,37 +177,13 @@ class RawAnswer:
     output: str  # generated text ("" in label-only mode)
     label_probs: tuple[float, float, float] | None  # p("0"), p("1"), p("2") after the label prefix
     error: str | None = None
+    forced: bool = False  # explain: the answer ran out of tokens; label_probs are read after a forced prefix
 
 
 class Backend(Protocol):
     name: str
 
     def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]: ...
-
-
-def _softmax3(values) -> tuple[float, float, float]:
-    import math
-
-    top = max(values)
-    exps = [math.exp(v - top) for v in values]
-    total = sum(exps)
-    return tuple(e / total for e in exps)
-
-
-def label_token_ids(tokenizer) -> tuple[list[int], list[int]]:
-    """(tokens of the forced label prefix, ids of the tokens "0","1","2" that follow it).
-
-    Tokenizers differ on " 2" (one token, or a space then "2"): the common prefix of the three
-    labelled lines is what the model writes before the digit, whatever the tokenizer.
-    """
-    variants = [tokenizer.encode(f"{prompts.LABEL_PREFIX} {label}", add_special_tokens=False) for label in LABELS]
-    common = 0
-    while all(len(v) > common + 1 for v in variants) and len({v[common] for v in variants}) == 1:
-        common += 1
-    ids = [v[common] for v in variants]
-    if len(set(ids)) != 3:
-        raise ValueError(f"the tokenizer does not give the labels 0/1/2 distinct tokens after {prompts.LABEL_PREFIX!r}")
-    return variants[0][:common], ids
 
 
 class TransformersBackend:
@@ -244,26 +224,35 @@ class TransformersBackend:
         return answers
 
     def _label_only(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
-        logits = generation.prefill(self.model, sequences, self.pad_id, groups=queries, keep_cache=False).logits
-        return [RawAnswer("", _softmax3(row)) for row in logits[:, self.label_ids].float().tolist()]
+        return [RawAnswer("", probs) for probs in labels.label_probs_after(self.model, sequences, self.pad_id, self.label_ids, groups=queries)]
 
     def _explain(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
         label_logits: list[list[list[float]]] = [[] for _ in sequences]  # per row, per step: logits of "0","1","2"
 
         def record(rows: list[int], logits) -> None:
-            for row, values in zip(rows, logits[:, self.label_ids].float().tolist()):
+            for row, values in zip(rows, logits[:, self.label_ids].tolist()):
                 label_logits[row].append(values)
 
-        answers = generation.generate(
-            self.model, sequences, self.pad_id, settings.max_new_tokens, groups=queries, tokenizer=self.tokenizer, stop_strings=[settings.stop], on_step=record,
-        )
-        return [self._read_answer(tokens, steps) for tokens, steps in zip(answers, label_logits)]
+        with labels.float32_labels(self.model, self.label_ids):
+            answers = generation.generate(
+                self.model, sequences, self.pad_id, settings.max_new_tokens, groups=queries, tokenizer=self.tokenizer, stop_strings=[settings.stop], on_step=record,
+            )
+        read = [self._read_answer(tokens, steps) for tokens, steps in zip(answers, label_logits)]
+        # Out of tokens before the label: write the label prefix after the explanation and read the label there.
+        parses = [prompts.parse_relevance(answer.output) for answer in read]
+        short = [i for i, tokens in enumerate(answers) if len(tokens) >= settings.max_new_tokens and settings.stop not in read[i].output
+                 and parses[i].status not in prompts.USABLE_STATUSES]
+        if short:
+            rows = labels.forced_rows(self.tokenizer, [sequences[i] for i in short], [parses[i].explanation for i in short], self.prefix_ids)
+            for i, probs in zip(short, labels.label_probs_after(self.model, rows, self.pad_id, self.label_ids, groups=[queries[i] for i in short])):
+                read[i] = RawAnswer(read[i].output, probs, forced=True)
+        return read
 
     def _read_answer(self, tokens: list[int], step_logits: list[list[float]]) -> RawAnswer:
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
         for step, token in enumerate(tokens):
             if token in self.label_ids and _ENDS_WITH_LABEL_PREFIX.search(self.tokenizer.decode(tokens[:step], skip_special_tokens=True)):
-                return RawAnswer(text, _softmax3(step_logits[step]))
+                return RawAnswer(text, labels.softmax3(step_logits[step]))
         return RawAnswer(text, None)
 
 
@@ -306,7 +295,7 @@ class VLLMBackend:
             text_before = self.tokenizer.decode(tokens[:step], skip_special_tokens=True)
             if label_only or (tokens[step] in self.label_ids and _ENDS_WITH_LABEL_PREFIX.search(text_before)):
                 values = [logprobs[i].logprob if i in logprobs else -1e4 for i in self.label_ids]
-                return RawAnswer("" if label_only else completion.text, _softmax3(values))
+                return RawAnswer("" if label_only else completion.text, labels.softmax3(values))
         return RawAnswer("" if label_only else completion.text, None)
 
 
@@ -372,12 +361,14 @@ class Reranker:
 
 
 def _judgment(doc_id: str, rank: int, score: float | None, answer: RawAnswer, parse: prompts.RelevanceParse | None) -> Judgment:
-    expected = sum(label * p for label, p in zip(LABELS, answer.label_probs)) if answer.label_probs else None
     if answer.error is not None:
         return Judgment(doc_id, None, None, answer.error, "error", rank, score, output=answer.output)
-    if parse is None:  # label-only: the label is the most probable label token
+    expected = sum(label * p for label, p in zip(LABELS, answer.label_probs)) if answer.label_probs else None
+    if parse is None or (answer.forced and parse.status not in prompts.USABLE_STATUSES):
+        # label-only, or a forced label after the budget: the most probable label token
         label = max(LABELS, key=lambda l: answer.label_probs[l])
-        return Judgment(doc_id, label, expected, "", "ok", rank, score)
+        status, explanation = ("ok", "") if parse is None else (prompts.FORCED, parse.explanation)
+        return Judgment(doc_id, label, expected, explanation, status, rank, score, output=answer.output)
     return Judgment(doc_id, parse.label, expected, parse.explanation, parse.status, rank, score, output=answer.output)
 
 

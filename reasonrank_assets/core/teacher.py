@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from reasonrank_assets.core import generation, prompts
+from reasonrank_assets.core import generation, labels, prompts
 from reasonrank_assets.core.prompts import PROMPT_VERSION, STOP
 
 log = logging.getLogger(__name__)
@@ -379,9 +379,10 @@ def _run_sync(coroutine):
 class TransformersTeacher:
     """A local causal LM, greedy at temperature 0, batched, stopping at ` ##`.
 
-    For relevance answers it also scores the label: P(0/1/2) after "explanation + Relevance Label:".
-    With `force_label`, an answer without a readable label gets the most likely of 0/1/2 and the
-    parse status "forced" (small models drift from the format; this keeps the demo usable).
+    For relevance answers it also scores the label: P(0/1/2) after "explanation + Relevance Label:",
+    in float32. An answer that ran out of tokens before its label gets the most likely of 0/1/2
+    and the parse status "forced"; with `force_label`, so does any answer without a readable
+    label (small models drift from the format; this keeps the demo usable).
     """
 
     def __init__(self, config: TeacherConfig):
@@ -392,7 +393,8 @@ class TransformersTeacher:
         self._loaded = None
 
     def settings(self, task: str) -> dict:
-        return _sampling(self.config, task) | {"force_label": self.config.force_label}
+        # label_probs: answers cached before they were read in float32 are not these answers
+        return _sampling(self.config, task) | {"force_label": self.config.force_label, "label_probs": "float32"}
 
     def _load(self):
         if self._loaded is None:
@@ -408,7 +410,7 @@ class TransformersTeacher:
             if tokenizer.pad_token is None:
                 tokenizer.pad_token = tokenizer.eos_token
             model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, self.config.dtype)).to(device).eval()
-            self._loaded = (model, tokenizer, _digit_continuation(tokenizer))
+            self._loaded = (model, tokenizer, labels.label_token_ids(tokenizer))
         return self._loaded
 
     def answer_all(self, items: list[Prompt], on_answer: OnAnswer) -> None:
@@ -454,14 +456,10 @@ class TransformersTeacher:
 
     def _score_labels(self, prompt_texts: list[str], answers: list[str]) -> list[list[float]]:
         """P(0), P(1), P(2) right after "explanation\\nRelevance Label:" (prefilled by `generation.prefill`)."""
-        import torch
-
-        model, tokenizer, (joiner, digit_ids) = self._load()
-        prefixes = [p + prompts.parse_relevance(a).explanation + "\n" + prompts.LABEL_PREFIX for p, a in zip(prompt_texts, answers)]
-        rows = [tokenizer(p, add_special_tokens=False)["input_ids"] + joiner for p in prefixes]
-        logits = generation.prefill(model, rows, tokenizer.pad_token_id, keep_cache=False).logits.float()  # no groups: each row alone
-        probs = torch.softmax(logits[:, digit_ids], dim=-1)
-        return [[round(p, 6) for p in row] for row in probs.tolist()]
+        model, tokenizer, (prefix, digit_ids) = self._load()
+        prompt_ids = [tokenizer(p, add_special_tokens=False)["input_ids"] for p in prompt_texts]
+        rows = labels.forced_rows(tokenizer, prompt_ids, [prompts.parse_relevance(a).explanation for a in answers], prefix)
+        return [list(probs) for probs in labels.label_probs_after(model, rows, tokenizer.pad_token_id, digit_ids)]  # no groups: each row alone
 
 
 def _finish(tokenizer, ids: list[int], prompt_len: int, max_tokens: int) -> Answer:
@@ -473,18 +471,6 @@ def _finish(tokenizer, ids: list[int], prompt_len: int, max_tokens: int) -> Answ
     hit_eos = tokenizer.eos_token_id in ids
     finish = "stop" if stopped or hit_eos or len(ids) < max_tokens else "length"
     return Answer(text=text.strip(), finish_reason=finish, prompt_tokens=prompt_len, completion_tokens=len(ids))
-
-
-def _digit_continuation(tokenizer) -> tuple[list[int], list[int]]:
-    """How " 0"/" 1"/" 2" continue the label prefix: shared tokens (a lone space?) + one token each."""
-    base = tokenizer(prompts.LABEL_PREFIX, add_special_tokens=False)["input_ids"]
-    tails = []
-    for digit in "012":
-        ids = tokenizer(f"{prompts.LABEL_PREFIX} {digit}", add_special_tokens=False)["input_ids"]
-        tails.append(ids[len(base):] if ids[: len(base)] == base else None)
-    if all(t is not None and len(t) >= 1 for t in tails) and len({tuple(t[:-1]) for t in tails}) == 1:
-        return tails[0][:-1], [t[-1] for t in tails]
-    return [], [tokenizer.convert_tokens_to_ids(d) for d in "012"]
 
 
 # -- making a teacher ---------------------------------------------------------------------------
@@ -586,15 +572,16 @@ def judge_pairs(pairs: list[dict], teacher: Teacher, cache: AnswerCache, *, summ
 def relevance_outcome(answer: Answer, force_label: bool = False) -> tuple[int | None, str, str]:
     """(label, explanation, parse status) of an answer; errors and truncations say so.
 
-    With `force_label` (the local backend's option), an answer without a readable label takes the
-    most likely of 0/1/2 from its label probabilities, with the status "forced".
+    An answer that ran out of tokens before its label, and with `force_label` (the local
+    backend's option) any answer without a readable label, takes the most likely of 0/1/2 from
+    its label probabilities (read after a forced label prefix), with the status "forced".
     """
     if answer.error is not None or answer.text is None:
         return None, "", "error"
     parsed = prompts.parse_relevance(answer.text)
     if parsed.status in prompts.USABLE_STATUSES:
         return parsed.label, parsed.explanation, parsed.status
-    if force_label and answer.label_probs:
+    if (force_label or answer.finish_reason == "length") and answer.label_probs:
         return max(range(3), key=answer.label_probs.__getitem__), parsed.explanation, prompts.FORCED
     if answer.finish_reason == "length":
         return None, parsed.explanation, "truncated"

@@ -2,6 +2,8 @@
 
 import base64
 
+from collections import Counter
+
 import dagster as dg
 
 from reasonrank_assets.core import benchmarks, metrics, rerank, retrieval, trec
@@ -69,7 +71,7 @@ class RerankConfig(RerankSettingsConfig):
     partitions_def=domain_partitions,
     group_name=GROUP,
     kinds={"python", "pytorch"},
-    code_version="1",
+    code_version="2",
     automation_condition=RETRAIN,
     ins={"student_sft": dg.AssetIn(), "student_refined": dg.AssetIn()},
 )
@@ -95,12 +97,13 @@ def reranked_runs(
         run = [dict(row, system=student) for row in run]
         trec.write_run(run, project.path("runs", student) / f"{name}-{domain}.trec", tag=student)
         failed = sum(row["label"] is None and row["status"] != "not_reranked" for row in run)
-        context.log.info(f"{student}: {len(run)} reranked, {failed} kept their first-stage place")
+        forced = sum(row["status"] == "forced" for row in run)
+        context.log.info(f"{student}: {len(run)} reranked, {failed} kept their first-stage place, {forced} labels forced at the end of the budget")
         rows += run
-    decided: dict[str, int] = {}
-    for row in rows:
-        decided[row["decided_by"]] = decided.get(row["decided_by"], 0) + 1
-    context.add_output_metadata({"decided_by": dg.MetadataValue.json(decided)})
+    context.add_output_metadata({
+        "decided_by": dg.MetadataValue.json(dict(Counter(row["decided_by"] for row in rows))),
+        "status": dg.MetadataValue.json(dict(Counter(row["status"] for row in rows))),
+    })
     return rows
 
 

@@ -13,7 +13,7 @@ from reasonrank_assets.defs.resources import Project, Teacher
 
 GROUP = "teacher"
 # A new prompt version makes the teacher's assets (and everything downstream) show as stale.
-TEACHER_CODE_VERSION = f"1-prompts-{PROMPT_VERSION}"
+TEACHER_CODE_VERSION = f"2-prompts-{PROMPT_VERSION}"  # 2: labels read in float32, cut answers forced
 TrainingDataConfig = config_class(training_data.TrainingDataConfig, "TrainingDataConfig")
 
 

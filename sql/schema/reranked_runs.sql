@@ -13,6 +13,6 @@ CREATE TABLE reranked_runs (
     first_stage_score DOUBLE,           -- score in the first stage
     decided_by VARCHAR NOT NULL,        -- what placed the item: 'label', 'expected_label' or 'first_stage'
     explanation VARCHAR,                -- the model's explanation ('' in label-only mode; the error for status 'error')
-    status VARCHAR NOT NULL,            -- 'ok' or 'label_word' (judged); 'no_label', 'bad_label', 'error' (kept its first-stage place); 'not_reranked' (past the depth)
+    status VARCHAR NOT NULL,            -- 'ok' or 'label_word' (judged); 'forced' (judged: out of tokens before the label, read after a forced label prefix); 'no_label', 'bad_label', 'error' (kept its first-stage place); 'not_reranked' (past the depth)
     PRIMARY KEY (benchmark, domain, system, query_id, doc_id)
 );
