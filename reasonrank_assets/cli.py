@@ -84,7 +84,7 @@ def _configure_rerank(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_rerank(args: argparse.Namespace) -> int:
-    from reasonrank_assets.core import rerank, retrieval, trec
+    from reasonrank_assets.core import io, rerank, retrieval, trec
 
     if bool(args.run) == bool(args.requests):
         raise SystemExit("reasonrank rerank: give exactly one of --run (with a collection) or --requests")
@@ -106,7 +106,7 @@ def _run_rerank(args: argparse.Namespace) -> int:
     rows = rerank.rerank_run(reranker, queries, documents, first_stage, args.depth, system=tag, progress=_progress)
     trec.write_run(rows, args.output, tag)
     if args.details:
-        trec.write_atomic(args.details, (json.dumps(row) + "\n" for row in rows))
+        io.write_text(args.details, (json.dumps(row) + "\n" for row in rows))
     failed = sum(row["status"] in rerank.FAILED for row in rows)
     forced = sum(row["status"] == "forced" for row in rows)
     print(f"reranked {len({r['query_id'] for r in rows})} queries -> {args.output} ({failed} items failed and kept their first-stage place;"
@@ -400,15 +400,18 @@ def _run_catalog(args: argparse.Namespace) -> int:
     from reasonrank_assets.core.warehouse import Warehouse
 
     warehouse = Warehouse(Path(args.home) / "warehouse")
-    if not warehouse.refresh_catalog():
-        raise ValueError(f"{warehouse.catalog_path} is held open by another process; close it and retry")
+    views = warehouse.refresh_catalog()
     print(warehouse.catalog_path)
+    print(
+        f"rebuilt with {len(views)} views; a session that has the catalog open keeps its old views until it opens the file again",
+        file=sys.stderr,
+    )
     return 0
 
 
 COMMANDS: dict[str, Command] = {
     "demo": Command("materialize the whole graph on the embedded default and print the scores", _configure_home, _run_demo),
-    "catalog": Command("(re)create the DuckDB views over every warehouse table; prints the database path", _configure_home, _run_catalog),
+    "catalog": Command("rebuild the DuckDB catalog (a view per warehouse table); prints the database path", _configure_home, _run_catalog),
     "rerank": Command("rerank a first-stage run (or rank_llm requests) with a pointwise LLM reranker", _configure_rerank, _run_rerank),
     "evaluate": Command("score TREC runs: nDCG@10, nDCG@5, R@100, MRR@10 with a paired test", _configure_evaluate, _run_evaluate),
     "bm25": Command("BM25 (bm25s, Lucene k1=0.9 b=0.4) over a collection, written as a TREC run", _configure_bm25, _run_bm25),

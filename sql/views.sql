@@ -1,5 +1,6 @@
--- Derived views over the warehouse's tables, (re)created in .reasonrank/warehouse/warehouse.duckdb
--- by `reasonrank catalog` and after every demo run. Each table itself is a view named after it.
+-- Derived views over the warehouse's tables, created in .reasonrank/warehouse/warehouse.duckdb
+-- each time it is rebuilt (after every table write, and by `reasonrank catalog`); a view whose
+-- tables are not all written yet waits for them. Each table itself is a view named after it.
 
 -- How the teacher labelled each site's pairs, parse failures included.
 CREATE OR REPLACE VIEW label_distribution AS

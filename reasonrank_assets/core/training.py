@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from reasonrank_assets.core import generation, rewards
+from reasonrank_assets.core.io import atomic_path, write_text
 from reasonrank_assets.core.models import resolve_model
 from reasonrank_assets.core.prompts import STOP, parse_relevance
 
@@ -371,17 +372,10 @@ def merge_adapter(adapter_dir: Path, base_path: str, target: Path, dtype: str = 
 
     base = AutoModelForCausalLM.from_pretrained(base_path, dtype=getattr(torch, dtype))
     merged = PeftModel.from_pretrained(base, adapter_dir).merge_and_unload()
-    _atomic_save(target, lambda tmp: (merged.save_pretrained(tmp), AutoTokenizer.from_pretrained(adapter_dir).save_pretrained(tmp)))
+    with atomic_path(target, directory=True) as tmp:  # a kill never leaves half a model
+        merged.save_pretrained(tmp)
+        AutoTokenizer.from_pretrained(adapter_dir).save_pretrained(tmp)
     return target
-
-
-def _atomic_save(target: Path, write: Callable[[Path], Any]) -> None:
-    """Write into a sibling directory, then swap it in: a kill never leaves half a model."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    write(tmp)
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(tmp, target)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -479,9 +473,7 @@ def _save(trainer, tokenizer, settings, base_path: str, output_dir: Path) -> dic
 
 
 def _write_manifest(output_dir: Path, manifest: dict) -> dict:
-    tmp = output_dir / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, default=str))
-    os.replace(tmp, output_dir / MANIFEST)
+    write_text(output_dir / MANIFEST, json.dumps(manifest, indent=2, default=str))
     return manifest
 
 

@@ -17,12 +17,12 @@ import csv
 import gzip
 import json
 import math
-import os
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from reasonrank_assets.core.io import write_text
 
 csv.field_size_limit(sys.maxsize)  # corpora hold long passages
 
@@ -101,24 +101,9 @@ def format_run(rows: Iterable[dict], tag: str) -> Iterator[str]:
             yield f"{qid} Q0 {doc_id} {rank} {score!r} {tag}\n"
 
 
-def write_atomic(path: str | Path, lines: Iterable[str]) -> Path:
-    """Write beside the target and rename: a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines(lines)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
 def write_run(rows: Iterable[dict], path: str | Path, tag: str) -> Path:
     """Write a TREC run; rows need query_id, doc_id, rank and score."""
-    return write_atomic(path, format_run(rows, tag))
+    return write_text(path, format_run(rows, tag))
 
 
 # --- qrels ------------------------------------------------------------------------------------
@@ -145,7 +130,7 @@ def read_qrels(path: str | Path) -> list[dict]:
 
 
 def write_qrels(rows: Iterable[dict], path: str | Path) -> Path:
-    return write_atomic(
+    return write_text(
         path, (f"{_check_field(r['query_id'], 'query id', r)} 0 {_check_field(r['doc_id'], 'doc id', r)} {int(r['relevance'])}\n" for r in rows)
     )
 
@@ -189,7 +174,7 @@ def write_queries(rows: Iterable[dict], path: str | Path) -> Path:
         text = " ".join(str(row["query"]).split())  # tabs and newlines would break the format
         return f"{_check_field(row['query_id'], 'query id', row)}\t{text}\n"
 
-    return write_atomic(path, map(line, rows))
+    return write_text(path, map(line, rows))
 
 
 def document_text(title: str | None, text: str) -> str:

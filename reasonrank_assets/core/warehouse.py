@@ -1,10 +1,12 @@
 """The warehouse: one Parquet file per (table, partition), and a DuckDB catalog of views over them.
 
 Why this shape: every writer replaces whole files atomically (write beside, then rename), so
-parallel assets never contend for a lock, and a reader (the `duckdb` CLI, a notebook) always sees a
-complete file, old or new. The DuckDB database holds only views; it is opened for a moment to
-(re)create them, and if a user holds it open that step is skipped, since the views glob their
-files at query time and see new partitions anyway.
+parallel assets never lock each other out of their data, and a reader (the `duckdb` CLI, a notebook) always sees a
+complete file, old or new. The DuckDB database holds only views. DuckDB lets one process write a
+database file or many read it, never both, so a run never opens the catalog a user may hold: it
+builds a new catalog beside it and renames it over the old one. A session holding the old file
+keeps it undisturbed (its views glob their files at query time, so they see new partitions), and
+whoever opens the catalog next gets a view for every table, new ones included.
 
 Table schemas are the DDL files in `sql/schema/<table>.sql`: rows are cast to them on write, and a
 row with a field the DDL does not know is an error that names the table and field.
@@ -12,10 +14,8 @@ row with a field the DDL does not know is an error that names the table and fiel
 
 from __future__ import annotations
 
+import fcntl
 import logging
-import os
-import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +24,8 @@ from urllib.parse import quote, unquote
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from reasonrank_assets.core.io import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -121,16 +123,9 @@ class Warehouse:
     def write(self, table: str, rows: list[dict] | pa.Table, partition: str | None = None) -> Written:
         data = to_arrow(table, rows)
         target = self.file(table, partition)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".parquet.tmp")
-        os.close(fd)
-        try:
+        with atomic_path(target) as tmp:
             pq.write_table(data, tmp, compression="zstd")
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        self.refresh_catalog([table])
+        self.refresh_catalog()
         return Written(target, data.num_rows, target.stat().st_size)
 
     def partitions(self, table: str) -> list[str]:
@@ -151,40 +146,44 @@ class Warehouse:
     def read(self, table: str, partitions: Iterable[str | None] | None = None) -> list[dict]:
         return self.read_arrow(table, partitions).to_pylist()
 
-    def refresh_catalog(self, tables: Iterable[str] | None = None, wait_s: float = 2.0) -> bool:
-        """(Re)create the views; False if another process holds the catalog (the views still work)."""
+    def refresh_catalog(self) -> list[str]:
+        """Build a catalog with a view per table and the views of sql/views.sql, and rename it over
+        the old one (see the module's docstring); returns the views it holds."""
         import duckdb
 
-        names = list(tables) if tables is not None else sorted(p.name for p in (self.root / "tables").glob("*"))
-        names = [n for n in names if any(self.table_dir(n).glob("*.parquet"))]
         self.root.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + wait_s
-        con = duckdb.connect()
-        path = self.catalog_path.as_posix().replace("'", "''")
-        while True:
+        with open(self.root / ".catalog.lock", "w") as lock, atomic_path(self.catalog_path) as tmp:
+            # Writers take turns, so the catalog renamed in last lists every table written before it.
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            tables = self.root.resolve() / "tables"
+            names = sorted(p.name for p in tables.glob("*") if any(p.glob("*.parquet")))
+            tmp.unlink()  # DuckDB creates the file itself (mode from the umask); an empty one it refuses
+            con = duckdb.connect()
             try:
                 # An older storage format, so the `duckdb` CLI of any release since 1.2 opens it.
-                con.execute(f"ATTACH '{path}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
+                con.execute(f"ATTACH '{_sql_string(tmp)}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
                 con.execute("USE catalog")
-                break
-            except duckdb.IOException as error:
-                if time.monotonic() > deadline:
-                    log.warning("catalog %s is held by another process; views not refreshed (%s)", self.catalog_path, error)
-                    con.close()
-                    return False
-                time.sleep(0.1)
-        try:
-            for name in names:
-                pattern = (self.table_dir(name) / "*.parquet").as_posix().replace("'", "''")
-                con.execute(
-                    f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)"
-                )
-            views = sql_dir() / "views.sql"
-            if tables is None and views.exists():
-                _apply_views(con, views)
-        finally:
-            con.close()
-        return True
+                for name in names:
+                    con.execute(
+                        f"CREATE VIEW {name} AS SELECT * FROM "
+                        f"read_parquet('{_sql_string(tables / name / '*.parquet')}', union_by_name = true)"
+                    )
+                views = sql_dir() / "views.sql"
+                if views.exists():
+                    _apply_views(con, views)
+                created = [row[0] for row in con.execute(
+                    "SELECT view_name FROM duckdb_views() WHERE database_name = 'catalog' AND NOT internal ORDER BY 1"
+                ).fetchall()]
+                con.execute("USE memory")
+                con.execute("DETACH catalog")  # checkpoints: the new file is complete before the rename
+            finally:
+                con.close()
+                Path(f"{tmp}.wal").unlink(missing_ok=True)  # left only by a failed build
+        return created
+
+
+def _sql_string(path: Path) -> str:
+    return path.as_posix().replace("'", "''")
 
 
 def _apply_views(con, path: Path) -> None:
