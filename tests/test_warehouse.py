@@ -19,7 +19,10 @@ def schema_dir(tmp_path, monkeypatch):
     (sql / "schema" / "things.sql").write_text(
         "CREATE TABLE things (\n  site VARCHAR, -- the site\n  n BIGINT, -- a count\n  tags VARCHAR[] -- tags\n);\n"
     )
-    (sql / "views.sql").write_text("CREATE OR REPLACE VIEW thing_count AS SELECT site, sum(n) AS n FROM things GROUP BY site;\n")
+    (sql / "views.sql").write_text(
+        "-- one row per site; a comment with a semicolon\n"
+        "CREATE OR REPLACE VIEW thing_count AS SELECT site, sum(n) AS n FROM things GROUP BY site;\n"
+    )
     monkeypatch.setattr(wh, "sql_dir", lambda: sql)
     wh.table_schema.cache_clear()
     yield sql
@@ -172,3 +175,11 @@ def test_the_duckdb_cli_opens_the_catalog(tmp_path, schema_dir):
         capture_output=True, text=True, check=True,
     )
     assert out.stdout.strip() == "42"
+
+
+def test_a_views_file_duckdb_cannot_parse_fails_no_write(tmp_path, schema_dir, caplog):
+    (schema_dir / "views.sql").write_text("CREATE VIEW broken AS SELEKT 1;\n")
+    w = Warehouse(tmp_path / "wh")
+    assert w.write("things", [{"site": "a", "n": 1}]).rows == 1
+    assert w.refresh_catalog() == ["things"]
+    assert "views.sql" in caplog.text and "its views are skipped" in caplog.text

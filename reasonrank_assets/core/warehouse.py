@@ -187,8 +187,14 @@ def _sql_string(path: Path) -> str:
 
 
 def _apply_views(con, path: Path) -> None:
-    """Derived views may name tables not materialized yet; those are skipped until they exist."""
-    for statement in filter(str.strip, path.read_text(encoding="utf-8").split(";")):
+    """Derived views may name tables not materialized yet; those are skipped until they exist. A
+    file DuckDB cannot parse loses its views, never a run."""
+    try:  # DuckDB's own parser, so a ";" inside a comment or string ends no statement
+        statements = con.extract_statements(path.read_text(encoding="utf-8"))
+    except Exception as error:  # duckdb.ParserException
+        log.warning("%s: %s; its views are skipped", path, str(error).splitlines()[0])
+        return
+    for statement in statements:
         try:
             con.execute(statement)
         except Exception as error:  # duckdb.CatalogException and friends: a base table is missing
