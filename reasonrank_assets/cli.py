@@ -238,18 +238,16 @@ def _settings(cls, values: dict, flag: str):
 
 def _write_rows(path: Path, rows: list[dict]) -> None:
     """Rows as Parquet (by the name's suffix) or JSON lines, written beside and renamed."""
-    from reasonrank_assets.core import trec
+    from reasonrank_assets.core import io
 
     if path.suffix == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        pq.write_table(pa.Table.from_pylist(rows), tmp)
-        os.replace(tmp, path)
+        with io.atomic_path(path) as tmp:
+            pq.write_table(pa.Table.from_pylist(rows), tmp)
     else:
-        trec.write_atomic(path, (json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows))
+        io.write_text(path, (json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows))
 
 
 def _contamination_texts(path: Path) -> list[str]:

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from reasonrank_assets.core import generation, labels, prompts
+from reasonrank_assets.core.io import atomic_path
 from reasonrank_assets.core.prompts import PROMPT_VERSION, STOP
 
 log = logging.getLogger(__name__)
@@ -682,12 +683,8 @@ def export_recording(items: list[Prompt], cache: AnswerCache, model: str, path: 
                 "usage": usage | {"total_tokens": usage["prompt_tokens"] + usage["completion_tokens"]}}
         lines.append({"id": f"batch_req_{key[:24]}", "custom_id": f"{tasks[key]}:{key}",
                       "response": {"status_code": 200, "request_id": key[:24], "body": body}, "error": None})
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
+    with atomic_path(path) as tmp, open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
         out.write("".join(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n" for line in lines).encode())
-    os.replace(tmp, path)
     return len(lines)
 
 
