@@ -23,6 +23,7 @@ Without a CUDA device it prints one line and exits 0.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import socket
@@ -222,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     if not torch.cuda.is_available():
         print(f"gpu_check: skipped, no CUDA device (torch {torch.__version__}, built for CUDA {torch.version.cuda})")
         return 0
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # offline by design; vLLM's server inherits these
+    os.environ.setdefault("VLLM_NO_USAGE_STATS", "1")
     from reasonrank_assets.core.models import smollm2_checkpoint
 
     work = args.work or Path(tempfile.mkdtemp(prefix="gpu-check-"))
@@ -245,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             status, detail = "FAIL", f"{type(error).__name__}: {error}"
         results[name] = (status, time.monotonic() - began, detail)
+        gc.collect()  # the next step (vLLM above all) wants the GPU memory this one held
+        torch.cuda.empty_cache()
         print(f"{name}: {status} ({results[name][1]:.0f} s) {detail}", flush=True)
     print(f"\n{'step':<18} {'result':<6} {'seconds':>7}  detail")
     for name, (status, seconds, detail) in results.items():

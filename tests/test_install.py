@@ -73,6 +73,16 @@ def test_gpu_extra_refuses_the_local_cpu_torch():
     assert result.returncode != 0 and "local-torch" in result.stderr and "gpu" in result.stderr
 
 
+def test_gpu_check_says_in_one_line_that_it_needs_cuda():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA device is present: run benchmarks/gpu_check.py itself")
+    checked = subprocess.run([sys.executable, "benchmarks/gpu_check.py"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0 and checked.stdout.startswith("gpu_check: skipped, no CUDA device"), checked
+    assert checked.stdout.count("\n") == 1 and not checked.stderr, checked
+
+
 IMPORTS = """
 import torch, torchvision, transformers, trl, peft, vllm, bitsandbytes
 from transformers import LlamaConfig  # the issue's failure: torchvision built for another torch
