@@ -26,6 +26,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -147,7 +148,8 @@ def _judge(url: str, model: str, cache_dir: Path) -> list[dict]:
     teacher = OpenAITeacher(TeacherConfig(model=model, base_url=url, api_key_env=None, concurrency=8, max_tokens=64))
     pairs = [{"site": "check", "pair_id": f"p{i}", "question_id": "q", "question": QUESTION, "url": f"u{i}", "document": doc}
              for i, doc in enumerate(TAUGHT)]  # fmt: skip
-    return judge_pairs(pairs, teacher, AnswerCache(cache_dir / model))
+    fresh = Path(tempfile.mkdtemp(dir=cache_dir, prefix=f"answers-{model}-"))  # every answer asked of the server now
+    return judge_pairs(pairs, teacher, AnswerCache(fresh))
 
 
 def vllm_teacher(state: dict) -> str:
@@ -160,7 +162,8 @@ def vllm_teacher(state: dict) -> str:
         "--lora-modules", f"student={state['adapter']}",
     ]  # fmt: skip
     with log.open("w") as handle:
-        server = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
+        # Its own process group: stopping it stops the engine processes it starts, and frees their GPU memory.
+        server = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 300
@@ -175,8 +178,12 @@ def vllm_teacher(state: dict) -> str:
         student = _judge(url, "student", state["work"])
         base = _judge(url, "base", state["work"])
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
     labels = [row["label"] for row in student]
     assert labels == list(TAUGHT.values()), f"adapter labels {labels}, taught {list(TAUGHT.values())}: {[r['raw_answer'] for r in student]}"
     assert all(row["label_probs"] for row in student), "the server returned no label logprobs"
@@ -215,7 +222,7 @@ STEPS = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="+", choices=[name for name, _, _ in STEPS], help="run these steps (and what they need)")
-    parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
+    parser.add_argument("--work", type=Path, help="working folder (default: a new temporary one; in a reused one, finished training is not repeated)")
     args = parser.parse_args(argv)
 
     import torch
