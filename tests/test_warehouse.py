@@ -64,6 +64,10 @@ def test_catalog_views_are_queryable_from_duckdb(tmp_path, schema_dir):
     with duckdb.connect(str(w.catalog_path), read_only=True) as con:
         assert con.execute("SELECT site, n FROM thing_count ORDER BY site").fetchall() == [("a", 3), ("b", 5)]
     assert w.refresh_catalog() == ["thing_count", "things"]
+    w.catalog_path.unlink()  # a user removes it: the next write of any table brings it back
+    w.write("things", [{"site": "c", "n": 1}], "p3")
+    with duckdb.connect(str(w.catalog_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM things").fetchone()[0] == 4
 
 
 HOLDER = """
@@ -117,8 +121,9 @@ def test_a_user_holding_the_catalog_blocks_no_run_and_hides_no_table(tmp_path, s
         assert _ask(holder, "SELECT count(*) FROM things;") == "1"
         held = w.catalog_path.stat().st_ino
         w.write("things", [{"site": "b", "n": 2}], "p2")  # a new partition of a table the session has
+        assert w.catalog_path.stat().st_ino == held  # needs no new catalog
         w.write("others", [{"x": 7}])  # a table created while the catalog is held
-        assert w.catalog_path.stat().st_ino != held  # the held file is left alone, not waited for
+        assert w.catalog_path.stat().st_ino != held  # a new catalog renamed in; the held file is not waited for
         assert _ask(holder, "SELECT count(*) FROM things;") == "2"
         fresh = subprocess.run(
             [_duckdb_cli(), "-csv", "-noheader", "-readonly", str(w.catalog_path), "-c", "SELECT x FROM others"],
@@ -163,7 +168,7 @@ def test_parallel_writers_never_fail_on_a_lock(tmp_path, schema_dir):
         views = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         assert views == {"things", "thing_count", "new0", "new1", "new2", "new3"}
         assert con.execute("SELECT sum(round) FROM new3").fetchone()[0] == 4
-    assert sorted(p.name for p in w.root.iterdir()) == [".catalog.lock", "tables", "warehouse.duckdb"]  # no temporaries left
+    assert sorted(p.name for p in w.root.iterdir()) == [".catalog.lock", ".catalog.tables", "tables", "warehouse.duckdb"]  # no temporaries
 
 
 def test_the_duckdb_cli_opens_the_catalog(tmp_path, schema_dir):

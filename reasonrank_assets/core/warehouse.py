@@ -1,12 +1,13 @@
 """The warehouse: one Parquet file per (table, partition), and a DuckDB catalog of views over them.
 
 Why this shape: every writer replaces whole files atomically (write beside, then rename), so
-parallel assets never lock each other out of their data, and a reader (the `duckdb` CLI, a notebook) always sees a
-complete file, old or new. The DuckDB database holds only views. DuckDB lets one process write a
-database file or many read it, never both, so a run never opens the catalog a user may hold: it
-builds a new catalog beside it and renames it over the old one. A session holding the old file
-keeps it undisturbed (its views glob their files at query time, so they see new partitions), and
-whoever opens the catalog next gets a view for every table, new ones included.
+parallel assets never lock each other out of their data, and a reader (the `duckdb` CLI, a
+notebook) always sees a complete file, old or new. The DuckDB database holds only views. DuckDB
+lets one process write a database file or many read it, never both, so a run never opens the
+catalog a user may hold: when it writes a table the catalog has no view for, it builds a new
+catalog beside it and renames it over the old one. A session holding the old file keeps it
+undisturbed (its views glob their files at query time, so they see new partitions), and whoever
+opens the catalog next gets a view for every table, new ones included.
 
 Table schemas are the DDL files in `sql/schema/<table>.sql`: rows are cast to them on write, and a
 row with a field the DDL does not know is an error that names the table and field.
@@ -25,7 +26,7 @@ from urllib.parse import quote, unquote
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reasonrank_assets.core.io import atomic_path
+from reasonrank_assets.core.io import atomic_path, write_text
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,8 @@ class Warehouse:
         target = self.file(table, partition)
         with atomic_path(target) as tmp:
             pq.write_table(data, tmp, compression="zstd")
-        self.refresh_catalog()
+        if table not in self._cataloged():  # a known table's view globs its files: new ones show as they are
+            self.refresh_catalog()
         return Written(target, data.num_rows, target.stat().st_size)
 
     def partitions(self, table: str) -> list[str]:
@@ -149,37 +151,53 @@ class Warehouse:
     def refresh_catalog(self) -> list[str]:
         """Build a catalog with a view per table and the views of sql/views.sql, and rename it over
         the old one (see the module's docstring); returns the views it holds."""
-        import duckdb
-
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".catalog.lock", "w") as lock, atomic_path(self.catalog_path) as tmp:
+        with open(self.root / ".catalog.lock", "w") as lock:
             # Writers take turns, so the catalog renamed in last lists every table written before it.
             fcntl.flock(lock, fcntl.LOCK_EX)
             tables = self.root.resolve() / "tables"
             names = sorted(p.name for p in tables.glob("*") if any(p.glob("*.parquet")))
-            tmp.unlink()  # DuckDB creates the file itself (mode from the umask); an empty one it refuses
-            con = duckdb.connect()
-            try:
-                # An older storage format, so the `duckdb` CLI of any release since 1.2 opens it.
-                con.execute(f"ATTACH '{_sql_string(tmp)}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
-                con.execute("USE catalog")
-                for name in names:
-                    con.execute(
-                        f"CREATE VIEW {name} AS SELECT * FROM "
-                        f"read_parquet('{_sql_string(tables / name / '*.parquet')}', union_by_name = true)"
-                    )
-                views = sql_dir() / "views.sql"
-                if views.exists():
-                    _apply_views(con, views)
-                created = [row[0] for row in con.execute(
-                    "SELECT view_name FROM duckdb_views() WHERE database_name = 'catalog' AND NOT internal ORDER BY 1"
-                ).fetchall()]
-                con.execute("USE memory")
-                con.execute("DETACH catalog")  # checkpoints: the new file is complete before the rename
-            finally:
-                con.close()
-                Path(f"{tmp}.wal").unlink(missing_ok=True)  # left only by a failed build
-        return created
+            with atomic_path(self.catalog_path) as tmp:
+                views = _build_catalog(tmp, {name: tables / name / "*.parquet" for name in names})
+            write_text(self._catalog_record, "".join(f"{name}\n" for name in names))  # after the rename: never ahead of it
+        return views
+
+    @property
+    def _catalog_record(self) -> Path:
+        return self.root / ".catalog.tables"
+
+    def _cataloged(self) -> set[str]:
+        """The tables the catalog has views for, as its last build recorded."""
+        try:
+            return set(self._catalog_record.read_text(encoding="utf-8").split()) if self.catalog_path.exists() else set()
+        except FileNotFoundError:
+            return set()
+
+
+def _build_catalog(path: Path, tables: dict[str, Path]) -> list[str]:
+    """A new DuckDB file at `path` with a view per table over its Parquet glob; returns its views."""
+    import duckdb
+
+    path.unlink()  # DuckDB creates the file itself (mode from the umask); an empty one it refuses
+    con = duckdb.connect()
+    try:
+        # An older storage format, so the `duckdb` CLI of any release since 1.2 opens it.
+        con.execute(f"ATTACH '{_sql_string(path)}' AS catalog (STORAGE_VERSION '{CATALOG_STORAGE_VERSION}')")
+        con.execute("USE catalog")
+        for name, files in tables.items():
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_string(files)}', union_by_name = true)")
+        views = sql_dir() / "views.sql"
+        if views.exists():
+            _apply_views(con, views)
+        created = [row[0] for row in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = 'catalog' AND NOT internal ORDER BY 1"
+        ).fetchall()]
+        con.execute("USE memory")
+        con.execute("DETACH catalog")  # checkpoints: the new file is complete before the rename
+    finally:
+        con.close()
+        Path(f"{path}.wal").unlink(missing_ok=True)  # left only by a failed build
+    return created
 
 
 def _sql_string(path: Path) -> str:
