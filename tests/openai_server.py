@@ -15,7 +15,9 @@ Run alone, `python tests/openai_server.py --latency 0.5` prints its URL and serv
 Faults, consumed one per request in order (or chosen per request by `fault_when(body)`):
 "429" (rate limited, Retry-After: 0), "500", "timeout" (answer after `slow_s`),
 "malformed" (200 with a body that is not JSON), "no_choices" (valid JSON, empty choices),
-"drop" (close the connection without a response).
+"drop" (close the connection without a response), "403" (forbidden).
+`api_key="k"` answers 401 to any request without `Authorization: Bearer k`; `echo_auth=True` copies
+the request's Authorization header into every error body, as some proxies do (a leak to guard against).
 `hold_after=N` answers the first N requests, then holds every later one open without answering until
 `release_held()`, which closes them unanswered: a way to have calls in flight at a chosen moment.
 """
@@ -31,7 +33,7 @@ from collections import deque
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-FAULTS = ("429", "500", "timeout", "malformed", "no_choices", "drop")
+FAULTS = ("429", "500", "403", "timeout", "malformed", "no_choices", "drop")
 
 
 def default_answer(messages: list[dict]) -> str:
@@ -74,6 +76,8 @@ class OpenAIServer:
         slow_s: float = 2.0,
         hold_after: int | None = None,
         model: str = "test-teacher",
+        api_key: str | None = None,
+        echo_auth: bool = False,
     ):
         unknown = [f for f in faults if f not in FAULTS]
         if unknown:
@@ -86,6 +90,8 @@ class OpenAIServer:
         self.slow_s = slow_s
         self.hold_after = hold_after
         self.model = model
+        self.api_key = api_key
+        self.echo_auth = echo_auth
         self.received = 0  # chat completion requests that reached the server
         self.answered = 0  # completions delivered with status 200
         self.in_flight = 0
@@ -138,6 +144,8 @@ class OpenAIServer:
             self.received += 1
             self.requests.append(body)
             self.auth_headers.append(auth)
+            if self.api_key is not None and auth != f"Bearer {self.api_key}":
+                return "401"
             if self.faults:
                 return self.faults.popleft()
             if self.fault_when is not None and (fault := self.fault_when(body)):
@@ -192,6 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.flush_headers()
 
     def _error(self, status: int, message: str, headers: dict | None = None) -> None:
+        if self.owner.echo_auth:
+            message += f" (request sent Authorization: {self.headers.get('Authorization')})"
         error = {"error": {"message": message, "type": "test_error", "code": status}}
         self._send(status, json.dumps(error).encode(), headers)
 
@@ -234,6 +244,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(owner.slow_s)
         elif owner.latency_s:
             time.sleep(owner.latency_s)
+        if fault == "401":
+            return self._error(401, "invalid API key")
+        if fault == "403":
+            return self._error(403, "this key may not use this model")
         if fault == "429":
             return self._error(429, "rate limited", {"Retry-After": "0"})
         if fault == "500":

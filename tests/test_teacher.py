@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -197,6 +199,43 @@ def test_api_key_comes_from_the_named_env_var_and_is_stored_nowhere(tmp_path, mo
     assert secret not in json.dumps(rows)
     for path in (tmp_path / "cache").iterdir():
         assert secret.encode() not in path.read_bytes()
+
+
+def test_the_key_is_redacted_from_every_stored_and_logged_error(tmp_path, monkeypatch, caplog):
+    secret = "sk-test-0123456789-secret"
+    monkeypatch.setenv(KEY_ENV, secret)
+    caplog.set_level(logging.DEBUG, logger=T.__name__)
+    # The server echoes the Authorization header in its error bodies, as some proxies do.
+    with OpenAIServer(faults=["500", "500", "403"], echo_auth=True) as server:
+        rows, _ = judge(server, make_pairs(3), tmp_path / "cache", concurrency=1, max_retries=1)
+    assert [r["parse_status"] for r in rows] == ["error", "error", "ok"]
+    assert "InternalServerError 500" in rows[0]["error"] and "PermissionDeniedError 403" in rows[1]["error"]
+    assert all("Bearer [redacted]" in r["error"] for r in rows[:2])  # the key was echoed, and cut out
+    assert "attempt 1 failed" in caplog.text and "Bearer [redacted]" in caplog.text
+    assert secret not in json.dumps(rows) and secret not in caplog.text
+
+
+def test_the_first_401_stops_the_run_with_one_line_naming_the_variable(tmp_path, monkeypatch):
+    secret = "sk-right-key-42"
+    pairs = make_pairs(12)
+    with OpenAIServer(api_key=secret, echo_auth=True) as server:
+        monkeypatch.setenv(KEY_ENV, secret)
+        judge(server, pairs[:3], tmp_path / "cache")  # paid for: kept whatever happens next
+        monkeypatch.delenv(KEY_ENV)
+        with pytest.raises(T.TeacherAuthError) as unset:
+            judge(server, pairs, tmp_path / "cache")
+        assert server.received - 3 <= 4  # the calls in flight at the first 401, not one per pair
+        with pytest.raises(T.TeacherAuthError) as probed:
+            T.make_teacher(config(server)).probe()
+        monkeypatch.setenv(KEY_ENV, "sk-wrong-key")
+        with pytest.raises(T.TeacherAuthError) as wrong:
+            judge(server, pairs, tmp_path / "cache")
+    assert str(unset.value) == str(probed.value) == f"the teacher at {server.url} answered 401 Unauthorized: the environment variable {KEY_ENV} (teacher_llm.api_key_env) is not set"
+    assert str(wrong.value).endswith(f"refused the key in the environment variable {KEY_ENV}")
+    # The server's body echoed the wrong key: it is chained to nothing the user sees.
+    assert "sk-wrong-key" not in "".join(traceback.format_exception(wrong.value))
+    with T.AnswerCache(tmp_path / "cache") as cache:
+        assert len(cache) == 3
 
 
 def test_bad_input_names_the_record_and_field():

@@ -3,7 +3,8 @@
 This is where the money goes (a 70B teacher over ~100K pairs), so:
 - every answer is stored in `AnswerCache` the moment it arrives, keyed by a hash of (model, prompt
   version, task, messages, sampling settings): a re-run with nothing new makes zero calls, and a
-  killed run loses at most the calls in flight;
+  killed run loses at most the calls in flight (the re-run asks them again: a server that had
+  finished one bills it twice);
 - failures are rows with an error or a parse status, never label 0 and never an exception that
   throws away the answers already paid for.
 
@@ -216,6 +217,10 @@ def _sampling(config: TeacherConfig, task: str) -> dict:
 # -- the OpenAI-compatible backend --------------------------------------------------------------
 
 
+class TeacherAuthError(RuntimeError):
+    """The endpoint answered 401: every later call would too, so the run stops at the first."""
+
+
 class OpenAITeacher:
     """Any OpenAI-compatible chat endpoint, `concurrency` requests in flight, retries with backoff."""
 
@@ -228,14 +233,33 @@ class OpenAITeacher:
     def settings(self, task: str) -> dict:
         return _sampling(self.config, task)
 
+    def _api_key(self) -> str | None:
+        return os.environ.get(self.config.api_key_env) if self.config.api_key_env else None
+
+    def _redacted(self, text: str) -> str:
+        """Error text fit to store or log: the key cut out (a proxy may echo it), then shortened,
+        so that no piece of the key survives the cut."""
+        key = self._api_key()
+        return (text.replace(key, "[redacted]") if key else text)[:300]
+
+    def _describe(self, exc: Exception) -> str:
+        status = getattr(exc, "status_code", None)
+        return self._redacted(f"{type(exc).__name__}{f' {status}' if status else ''}: {exc}")
+
+    def _auth_error(self) -> TeacherAuthError:
+        env, where = self.config.api_key_env, self.config.base_url or "the default endpoint"
+        if not env:
+            return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: set teacher_llm.api_key_env to the environment variable holding its API key")
+        if not os.environ.get(env):
+            return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: the environment variable {env} (teacher_llm.api_key_env) is not set")
+        return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: it refused the key in the environment variable {env}")
+
     def _client(self, ssl_context=None):
         from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
-        key_env = self.config.api_key_env
-        api_key = os.environ.get(key_env) if key_env else None
         return AsyncOpenAI(
             base_url=self.config.base_url,
-            api_key=api_key or "EMPTY",  # local servers accept any key; hosted ones reject a missing one
+            api_key=self._api_key() or "EMPTY",  # local servers accept any key; hosted ones reject a missing one
             timeout=self.config.timeout_s,
             max_retries=0,  # retries are ours: counted, logged as attempts, with our backoff
             http_client=DefaultAsyncHttpxClient(verify=ssl_context) if ssl_context is not None else None,
@@ -250,9 +274,10 @@ class OpenAITeacher:
         return _run_sync(self._probe())
 
     async def _probe(self) -> dict[str, bool]:
-        from openai import BadRequestError
+        from openai import AuthenticationError, BadRequestError
 
         client = self._client()
+        refused = False
         try:
             response = await client.chat.completions.create(
                 model=self.model, messages=[{"role": "user", "content": "Say OK."}], max_tokens=1,
@@ -262,8 +287,12 @@ class OpenAITeacher:
             self.capabilities["logprobs"] = bool(choice and choice.logprobs and choice.logprobs.content)
         except BadRequestError:
             self.capabilities["logprobs"] = False
+        except AuthenticationError:
+            refused = True  # raised outside this handler: the refusal (it may echo the key) is not chained to it
         finally:
             await client.close()
+        if refused:
+            raise self._auth_error()
         return dict(self.capabilities)
 
     async def _answer_all(self, items: list[Prompt], on_answer: OnAnswer) -> None:
@@ -278,8 +307,13 @@ class OpenAITeacher:
             for item in queue:  # a shared iterator: each item goes to exactly one worker
                 on_answer(item, await self._call(client, item))  # stored before the next call
 
+        workers = [asyncio.ensure_future(worker(clients[w % len(clients)])) for w in range(min(self.config.concurrency, len(items)))]
         try:
-            await asyncio.gather(*(worker(clients[w % len(clients)]) for w in range(min(self.config.concurrency, len(items)))))
+            await asyncio.gather(*workers)
+        except BaseException:  # a 401 (or a kill): the other workers stop too, not after their retries
+            for task in workers:
+                task.cancel()
+            raise
         finally:
             for client in clients:
                 await client.close()
@@ -303,9 +337,9 @@ class OpenAITeacher:
             try:
                 response = await client.chat.completions.create(**request)
             except retryable as exc:
-                log.debug("attempt %d failed: %s", attempt, _describe(exc))
+                log.debug("attempt %d failed: %s", attempt, self._describe(exc))
                 if attempt > self.config.max_retries:
-                    return Answer(None, attempts=attempt, error=_describe(exc))
+                    return Answer(None, attempts=attempt, error=self._describe(exc))
                 await asyncio.sleep(self._backoff(attempt, exc))
                 continue
             except openai.BadRequestError as exc:
@@ -313,10 +347,16 @@ class OpenAITeacher:
                     self.capabilities["logprobs"] = False  # the server refuses them: ask without
                     attempt -= 1
                     continue
-                return Answer(None, attempts=attempt, error=_describe(exc))
+                return Answer(None, attempts=attempt, error=self._describe(exc))
+            except openai.AuthenticationError:
+                break  # raised below, outside this handler: the refusal (it may echo the key) is not chained to it
             except (openai.APIError, ValueError) as exc:  # other 4xx, unparseable bodies
-                return Answer(None, attempts=attempt, error=_describe(exc))
-            return _answer_from(response, time.perf_counter() - started, attempt)
+                return Answer(None, attempts=attempt, error=self._describe(exc))
+            answer = _answer_from(response, time.perf_counter() - started, attempt)
+            if answer.error is not None:
+                answer.error = self._redacted(answer.error)
+            return answer
+        raise self._auth_error()
 
     def _backoff(self, attempt: int, exc: Exception) -> float:
         c = self.config
@@ -334,15 +374,10 @@ def _retry_after(exc: Exception) -> float | None:
         return None
 
 
-def _describe(exc: Exception) -> str:
-    status = getattr(exc, "status_code", None)
-    return f"{type(exc).__name__}{f' {status}' if status else ''}: {str(exc)[:300]}"
-
-
 def _answer_from(response, latency_s: float, attempts: int) -> Answer:
     """An Answer from a chat completion; a body without a usable message becomes an error."""
     if isinstance(response, (str, bytes)) or not getattr(response, "choices", None):
-        return Answer(None, latency_s=latency_s, attempts=attempts, error=f"malformed response: no choices ({str(response)[:200]})")
+        return Answer(None, latency_s=latency_s, attempts=attempts, error=f"malformed response: no choices ({response})")
     choice = response.choices[0]
     text = choice.message.content if choice.message is not None else None
     if text is None:
