@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -30,6 +31,26 @@ class Command(NamedTuple):
 
 
 # --- shared inputs -------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, not {text!r}")
+    return value
+
+
+def _check_output(path: Path | None, flag: str) -> None:
+    """Before any work: an output that cannot be written would lose it all at the end."""
+    if path is not None and path.is_dir():
+        raise ValueError(f"{flag} {path} is a directory; expected a file to write")
+
+
+def _warn(args: argparse.Namespace, message: str) -> None:
+    print(f"reasonrank {args.command}: warning: {message}", file=sys.stderr)
 
 
 def _add_collection(parser: argparse.ArgumentParser, corpus: bool = True) -> None:
@@ -74,36 +95,41 @@ def _configure_rerank(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--details", type=Path, help="also write one JSON line per reranked item (label, explanation, decided_by, ...)")
     parser.add_argument("--tag", help="run tag (default: model name and mode)")
     parser.add_argument("--mode", choices=MODES, default=defaults.mode)
-    parser.add_argument("--depth", type=int, default=defaults.depth, help="first-stage hits reranked per query")
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    parser.add_argument("--max-new-tokens", type=int, default=defaults.max_new_tokens)
-    parser.add_argument("--dtype", default=defaults.dtype)
+    parser.add_argument("--depth", type=_positive_int, default=defaults.depth, help="first-stage hits reranked per query")
+    parser.add_argument("--batch-size", type=_positive_int, default=defaults.batch_size)
+    parser.add_argument("--max-new-tokens", type=_positive_int, default=defaults.max_new_tokens)
+    parser.add_argument("--dtype", choices=["bfloat16", "float16", "float32", "auto"], default=defaults.dtype)
     parser.add_argument("--device", default=defaults.device)
     parser.add_argument("--backend", choices=["transformers", "vllm"], default=defaults.backend)
     _add_collection(parser)
 
 
 def _run_rerank(args: argparse.Namespace) -> int:
-    from reasonrank_assets.core import io, rerank, retrieval, trec
+    from reasonrank_assets.core import io, rerank, trec
 
     if bool(args.run) == bool(args.requests):
-        raise SystemExit("reasonrank rerank: give exactly one of --run (with a collection) or --requests")
+        raise ValueError("give exactly one of --run (with a collection) or --requests")
+    _check_output(args.output, "-o")
+    _check_output(args.details, "--details")
+    _check_model(args.model)
     settings = rerank.RerankSettings(
         mode=args.mode, depth=args.depth, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, dtype=args.dtype, device=args.device, backend=args.backend
     )
     if args.requests:
         requests = rerank.read_requests(args.requests)  # read first: a bad file fails before the model loads
-        results = rerank.Reranker.from_pretrained(args.model, settings).rerank_requests(requests)
+        results = _load_reranker(args, settings).rerank_requests(requests) if requests else []
         rerank.write_results(results, args.output)
         print(f"reranked {len(results)} requests -> {args.output}", file=sys.stderr)
         return 0
     queries, documents, _ = _collection(args)
     if not queries or not documents:
-        raise SystemExit("reasonrank rerank --run needs queries and documents: --benchmark, --beir, or --queries with --corpus")
-    first_stage = retrieval.read_run(args.run)
-    reranker = rerank.Reranker.from_pretrained(args.model, settings)
-    tag = args.tag or f"{reranker.name}@{args.depth}".replace(":", "-")
-    rows = rerank.rerank_run(reranker, queries, documents, first_stage, args.depth, system=tag, progress=_progress)
+        raise ValueError("--run needs queries and documents: --benchmark, --beir, or --queries with --corpus")
+    first_stage = _first_stage(args, queries, documents)
+    rows, tag = [], args.tag or "empty"
+    if first_stage:  # an empty run needs no model
+        reranker = _load_reranker(args, settings)
+        tag = args.tag or f"{reranker.name}@{args.depth}".replace(":", "-")
+        rows = rerank.rerank_run(reranker, queries, documents, first_stage, args.depth, system=tag, progress=_progress)
     trec.write_run(rows, args.output, tag)
     if args.details:
         io.write_text(args.details, (json.dumps(row) + "\n" for row in rows))
@@ -112,6 +138,90 @@ def _run_rerank(args: argparse.Namespace) -> int:
     print(f"reranked {len({r['query_id'] for r in rows})} queries -> {args.output} ({failed} items failed and kept their first-stage place;"
           f" {forced} ran out of tokens and had their label forced)", file=sys.stderr)
     return 0
+
+
+# What a checkpoint directory holds, told loosely by file names (transformers knows many formats).
+_CHECKPOINT_PARTS = {
+    "config.json": lambda f: f == "config.json",
+    "weights (*.safetensors, *.bin)": lambda f: f.endswith((".safetensors", ".bin", ".pt", ".pth", ".gguf", ".h5", ".msgpack")),
+    "tokenizer (tokenizer.json, tokenizer.model, vocab.*)": lambda f: f.startswith(("tokenizer", "vocab", "spiece", "merges")) or f.endswith((".model", ".tiktoken")),
+}
+
+
+def _check_model(name: str) -> None:
+    """Before any input is read: a path that is no checkpoint, or a hub id that cannot load offline."""
+    from reasonrank_assets.core.models import SMOLLM2
+
+    if name.lower() == SMOLLM2:
+        return
+    path = Path(name).expanduser()
+    if path.is_dir():
+        files = [p.name for p in path.iterdir()]
+        for what, looks_like in _CHECKPOINT_PARTS.items():
+            if not any(looks_like(f) for f in files):
+                raise ValueError(f"--model {name}: no {what} in this directory; expected a Hugging Face checkpoint directory")
+        return
+    if path.exists():
+        raise ValueError(f"--model {name} is a file; expected a checkpoint directory or a hub id")
+    import huggingface_hub
+    from huggingface_hub import constants
+
+    try:
+        cached = huggingface_hub.try_to_load_from_cache(name, "config.json")
+    except ValueError:  # not a valid repo id: it was meant as a path
+        raise ValueError(f"--model {name}: no such directory (and not a hub id)") from None
+    if constants.HF_HUB_OFFLINE and not isinstance(cached, str):
+        raise ValueError(f"--model {name}: no such directory, and not a hub model in the local cache (HF_HUB_OFFLINE is set)")
+
+
+def _load_reranker(args: argparse.Namespace, settings):
+    from reasonrank_assets.core import rerank
+
+    try:
+        return rerank.Reranker.from_pretrained(args.model, settings)
+    except (OSError, ValueError) as error:  # a broken checkpoint, the hub unreachable: transformers' words, on one line
+        raise ValueError(f"--model {args.model}: cannot load it: {error}") from error
+
+
+def _first_stage(args: argparse.Namespace, queries: list[dict], documents: list[dict]) -> list[dict]:
+    """The run to rerank, checked against the collection before the model loads.
+
+    A query without text is an error (it would be dropped); a repeated (query, doc) keeps its best
+    place only, so it is judged and written once.
+    """
+    from reasonrank_assets.core import retrieval
+
+    rows = retrieval.read_run(args.run)  # ranks 1..n per query, by score
+    if not rows:
+        _warn(args, f"--run {args.run} is empty: writing an empty run")
+    run_queries = {r["query_id"] for r in rows}
+    missing = sorted(run_queries - {q["query_id"] for q in queries})
+    if missing:
+        raise ValueError(f"--run {args.run}: {len(missing)} of its {len(run_queries)} queries are not in {_queries_source(args)}: {_some(missing)}")
+    kept, seen = [], set()
+    for row in rows:  # in rank order per query: a pair's first line is its best place
+        if (row["query_id"], row["doc_id"]) in seen:
+            continue
+        seen.add((row["query_id"], row["doc_id"]))
+        rank = kept[-1]["rank"] + 1 if kept and kept[-1]["query_id"] == row["query_id"] else 1
+        kept.append({**row, "rank": rank})
+    if len(kept) < len(rows):
+        _warn(args, f"--run {args.run}: {len(rows) - len(kept)} repeated (query, doc) lines; each pair is reranked once, at its best place")
+    texts = {d["doc_id"] for d in documents}
+    no_text = sorted({r["doc_id"] for r in kept if r["rank"] <= args.depth and r["doc_id"] not in texts})
+    if no_text:
+        raise ValueError(f"--run {args.run}: {len(no_text)} doc ids in its top {args.depth} have no text in the documents given: {_some(no_text)}")
+    return kept
+
+
+def _some(names: list[str], shown: int = 10) -> str:
+    return ", ".join(names[:shown]) + (", ..." if len(names) > shown else "")
+
+
+def _queries_source(args: argparse.Namespace) -> str:
+    if args.benchmark:
+        return f"--benchmark {args.benchmark} --domain {args.domain}"
+    return f"--beir {args.beir}" if args.beir else f"--queries {args.queries}"
 
 
 def _progress(done: int, total: int) -> None:
@@ -126,24 +236,35 @@ def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--run", type=Path, nargs="+", required=True, help="TREC run file(s) to score")
     parser.add_argument("--baseline", type=Path, help="run to paired-test against (e.g. the first stage)")
-    parser.add_argument("--measures", nargs="+", default=list(MEASURES), help="ir-measures names")
+    parser.add_argument("--measures", nargs="+", type=_measure, default=list(MEASURES), help="ir-measures names")
     parser.add_argument("--json", action="store_true", help="print JSON (aggregate and per-query) instead of a table")
     _add_collection(parser, corpus=False)
+
+
+def _measure(name: str) -> str:
+    from reasonrank_assets.core.metrics import parse_measure
+
+    try:
+        parse_measure(name)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return name
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
     if args.domain == "all":
         return _evaluate_domains(args)
-    from reasonrank_assets.core import metrics, retrieval
+    from reasonrank_assets.core import metrics
 
     queries, _, qrels = _collection(args)
     if not qrels:
-        raise SystemExit("reasonrank evaluate needs judgments: --qrels, --beir or --benchmark")
+        raise ValueError("judgments needed: --qrels, --beir or --benchmark")
     scope = queries or None  # with queries: their excluded ids are removed, and only they are scored
-    baseline = metrics.evaluate(retrieval.read_run(args.baseline), qrels, scope, args.measures) if args.baseline else None
-    results = {str(path): metrics.evaluate(retrieval.read_run(path), qrels, scope, args.measures) for path in args.run}
+    baseline = _score(args, args.baseline, qrels, scope) if args.baseline else None
+    results = {str(path): _score(args, path, qrels, scope) for path in args.run}
     if args.json:
-        print(json.dumps({name: {**result, "p_vs_baseline": _p_values(result, baseline)} for name, result in results.items()}, indent=1))
+        report = {name: {**result, "p_vs_baseline": _p_values(result, baseline)} for name, result in results.items()}
+        print(json.dumps(_finite(report), indent=1, allow_nan=False))
         return 0
     header = f"{'run':40} {'queries':>7} " + " ".join(f"{m:>8}" for m in args.measures)
     print(header + ("  p(nDCG@10 vs baseline)" if baseline else ""))
@@ -154,28 +275,69 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _score(args: argparse.Namespace, path: Path, qrels: list[dict], queries: list[dict] | None) -> dict:
+    """One run's evaluation; a run that cannot score anything says so (it scores 0, or nothing)."""
+    from reasonrank_assets.core import metrics, retrieval
+
+    run = retrieval.read_run(path)
+    result = metrics.evaluate(run, qrels, queries, args.measures)
+    judged = set(result["per_query"][args.measures[0]])
+    if not judged:
+        _warn(args, f"{path}: no judged query to score (the qrels cover none of the queries given)")
+    elif not run:
+        _warn(args, f"{path} is empty: each of the {len(judged)} judged queries scores 0")
+    elif not judged & {r["query_id"] for r in run}:
+        _warn(args, f"{path} shares no query with the judgments: each of the {len(judged)} judged queries scores 0 (wrong qrels or run?)")
+    return result
+
+
+def _finite(value):
+    """NaN (a mean over no queries, a test over fewer than two) is null in JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
+
+
 def _evaluate_domains(args: argparse.Namespace) -> int:
     """`--domain all`: each --run is a folder of `<domain>.trec` files; per-domain rows, then the mean."""
-    from reasonrank_assets.core import benchmarks, metrics, retrieval
+    from reasonrank_assets.core import benchmarks
 
     if not args.benchmark:
-        raise SystemExit("reasonrank evaluate --domain all needs --benchmark")
+        raise ValueError("--domain all needs --benchmark")
+    domains = benchmarks.list_domains(args.benchmark)
+    if not domains:
+        raise ValueError(f"--benchmark {args.benchmark}: no domains found there")
+    runs = {folder: _domain_runs(folder, domains) for folder in args.run}  # every folder checked before any output
     print(f"{'run':30} {'domain':20} {'queries':>7} " + " ".join(f"{m:>8}" for m in args.measures))
-    for folder in args.run:
+    for folder, paths in runs.items():
         values = []
-        for domain in benchmarks.list_domains(args.benchmark):
-            path = next((p for p in (folder / f"{domain}.trec", folder / f"{domain.replace('_', '-')}.trec") if p.exists()), None)
-            if path is None:
+        for domain in domains:
+            if domain not in paths:
                 print(f"{folder.name[-30:]:30} {domain:20} {'no run':>7}")
                 continue
             bench = benchmarks.load_benchmark(args.benchmark, domain)
-            result = metrics.evaluate(retrieval.read_run(path), bench.qrels, bench.queries, args.measures)
+            result = _score(args, paths[domain], bench.qrels, bench.queries)
             values.append(result["aggregate"])
             print(f"{folder.name[-30:]:30} {domain:20} {result['n_queries']:>7} " + " ".join(f"{100 * result['aggregate'][m]:8.2f}" for m in args.measures))
-        if values:
-            means = " ".join(f"{100 * sum(v[m] for v in values) / len(values):8.2f}" for m in args.measures)
-            print(f"{folder.name[-30:]:30} {f'average of {len(values)}':20} {'':>7} {means}")
+        means = " ".join(f"{100 * sum(v[m] for v in values) / len(values):8.2f}" for m in args.measures)
+        print(f"{folder.name[-30:]:30} {f'average of {len(values)}':20} {'':>7} {means}")
     return 0
+
+
+def _domain_runs(folder: Path, domains: list[str]) -> dict[str, Path]:
+    """{domain: its run file} in a folder; a folder with none of them is a mistake, not 12 "no run" rows."""
+    if not folder.is_dir():
+        raise ValueError(f"--run {folder}: no such folder; with --domain all each --run is a folder of <domain>.trec files")
+    paths = {}
+    for domain in domains:
+        path = next((p for p in (folder / f"{domain}.trec", folder / f"{domain.replace('_', '-')}.trec") if p.is_file()), None)
+        if path is not None:
+            paths[domain] = path
+    if not paths:
+        raise ValueError(f"--run {folder}: none of the {len(domains)} domain runs is in this folder (expected e.g. {domains[0]}.trec)")
+    return paths
 
 
 def _p_values(result: dict, baseline: dict | None) -> dict:
@@ -191,7 +353,7 @@ def _p_values(result: dict, baseline: dict | None) -> dict:
 
 def _configure_bm25(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True, help="TREC run to write")
-    parser.add_argument("--k", type=int, default=100)
+    parser.add_argument("--k", type=_positive_int, default=100)
     parser.add_argument("--k1", type=float, default=0.9)
     parser.add_argument("--b", type=float, default=0.4)
     parser.add_argument("--method", default="lucene", help="bm25s variant: lucene, robertson, atire, bm25l, bm25+")
@@ -201,6 +363,7 @@ def _configure_bm25(parser: argparse.ArgumentParser) -> None:
 def _run_bm25(args: argparse.Namespace) -> int:
     from reasonrank_assets.core import retrieval, trec
 
+    _check_output(args.output, "-o")
     queries, documents, _ = _collection(args)
     rows = retrieval.bm25_run(queries, documents, k=args.k, k1=args.k1, b=args.b, method=args.method)
     trec.write_run(rows, args.output, retrieval.bm25_system(args.k1, args.b, args.method))
@@ -418,8 +581,15 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """A bad argument is one line too (argparse prints the whole usage first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reasonrank", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="reasonrank", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name, command in COMMANDS.items():
         sub = subparsers.add_parser(name, help=command.help, description=command.help)
@@ -432,9 +602,15 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (FileNotFoundError, ValueError) as error:  # bad input: one clear line, no traceback
-        print(f"reasonrank {args.command}: {error}", file=sys.stderr)
+    except (OSError, ValueError) as error:  # bad input: one clear line, no traceback
+        print(f"reasonrank {args.command}: {_one_line(error)}", file=sys.stderr)
         return 2
+
+
+def _one_line(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return " ".join(str(error).split())  # library messages (transformers') run over several lines
 
 
 if __name__ == "__main__":

@@ -49,6 +49,18 @@ def test_a_judged_query_without_hits_scores_zero():
     assert result["per_query"]["nDCG@10"]["q2"] == 0.0
 
 
+def test_an_empty_run_scores_every_judged_query_zero_not_nan():
+    result = metrics.evaluate([], QRELS, measures=["nDCG@10", "RR@10"])
+    assert result["per_query"] == {"nDCG@10": {"q1": 0.0, "q2": 0.0}, "RR@10": {"q1": 0.0, "q2": 0.0}}
+    assert result["aggregate"] == {"nDCG@10": 0.0, "RR@10": 0.0} and result["n_queries"] == 2
+
+
+def test_an_unknown_measure_is_a_value_error_saying_what_is_expected():
+    assert str(metrics.parse_measure("MAP")) == "AP"
+    with pytest.raises(ValueError, match=r"unknown measure 'bogus'; expected ir-measures names such as nDCG@10"):
+        metrics.evaluate(run({"q1": ["a"]}), QRELS, measures=["nDCG@10", "bogus"])
+
+
 def test_paired_test():
     a = {"q1": 0.9, "q2": 0.8, "q3": 0.7, "q4": 0.95}
     b = {"q1": 0.1, "q2": 0.2, "q3": 0.15, "q4": 0.05}

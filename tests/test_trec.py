@@ -84,3 +84,40 @@ def test_beir_folder(tmp_path):
     assert corpus == [{"doc_id": "d1", "text": "t"}] and len(qrels) == 1
     with pytest.raises(FileNotFoundError, match="qrels/dev.tsv"):
         trec.read_beir(tmp_path, split="dev")
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_id(tmp_path):
+    for name, text in [("run.trec", "q1 Q0 d1 1 2.0 t\n"), ("qrels.txt", "q1 0 d1 1\n"), ("queries.tsv", "q1\tbeer\n"), ("corpus.jsonl", '{"_id": "d1", "text": "malt"}\n')]:
+        (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert trec.read_run(tmp_path / "run.trec")[0]["query_id"] == "q1"
+    assert trec.read_qrels(tmp_path / "qrels.txt")[0]["query_id"] == "q1"
+    assert trec.read_queries(tmp_path / "queries.tsv") == [{"query_id": "q1", "query": "beer"}]
+    assert trec.read_corpus(tmp_path / "corpus.jsonl") == [{"doc_id": "d1", "text": "malt"}]
+
+
+@pytest.mark.parametrize(
+    "name, reader",
+    [("run.trec", trec.read_run), ("qrels.txt", trec.read_qrels), ("queries.tsv", trec.read_queries), ("corpus.tsv", trec.read_corpus), ("corpus.jsonl", trec.read_corpus)],
+)
+def test_a_byte_that_is_not_utf8_names_file_and_line(tmp_path, name, reader):
+    good = {"run.trec": "q1 Q0 d1 1 2.0 t", "qrels.txt": "q1 0 d1 1", "queries.tsv": "q1\tbeer", "corpus.tsv": "d1\tmalt", "corpus.jsonl": '{"_id": "d1", "text": "malt"}'}[name]
+    (tmp_path / name).write_bytes(f"{good}\n\n{good}\n".encode() + "caf\xe9\n".encode("latin-1"))
+    with pytest.raises(trec.FormatError, match=rf"{name}:4: not UTF-8 \(byte 0xe9 at column 4\)"):
+        reader(tmp_path / name)
+
+
+def test_a_corrupt_or_truncated_gzip_names_the_file_and_how_far_it_read(tmp_path):
+    data = gzip.compress("".join(f"q{i} Q0 d{i} 1 1.0 t\n" for i in range(2000)).encode())
+    (tmp_path / "cut.trec.gz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(trec.FormatError, match=r"cut.trec.gz: corrupt or truncated gzip file after line \d+: Compressed file ended"):
+        trec.read_run(tmp_path / "cut.trec.gz")
+    (tmp_path / "plain.txt.gz").write_text("q1 0 d1 1\n")  # named .gz, not gzipped
+    with pytest.raises(trec.FormatError, match=r"plain.txt.gz: corrupt or truncated gzip file after line 0: Not a gzipped file"):
+        trec.read_qrels(tmp_path / "plain.txt.gz")
+
+
+def test_a_directory_is_not_a_file(tmp_path):
+    with pytest.raises(trec.FormatError, match=rf"{tmp_path} is a directory; expected a file"):
+        trec.read_run(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        trec.read_run(tmp_path / "missing.trec.gz")

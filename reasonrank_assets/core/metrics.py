@@ -50,10 +50,18 @@ REFERENCES: dict[str, list[tuple[str, str, float, str]]] = {
 }
 
 
-def _parse_measures(names: Iterable[str]):
+def parse_measure(name: str):
+    """An ir-measures measure; an unknown name is a ValueError that says what is expected."""
     import ir_measures
 
-    return [ir_measures.parse_measure(name) for name in names]
+    try:
+        return ir_measures.parse_measure(name)
+    except Exception:  # noqa: BLE001 - ir-measures raises NameError, ValueError or others for a bad name
+        raise ValueError(f"unknown measure {name!r}; expected ir-measures names such as nDCG@10, nDCG@5, R@100, RR@10, P@5, MAP") from None
+
+
+def _parse_measures(names: Iterable[str]):
+    return [parse_measure(name) for name in names]
 
 
 def remove_excluded(run_rows: Iterable[dict], queries_rows: Iterable[dict] | None) -> list[dict]:
@@ -83,7 +91,7 @@ def evaluate(run_rows: Iterable[dict], qrels_rows: Iterable[dict], queries_rows:
     run = [ir_measures.ScoredDoc(str(r["query_id"]), str(r["doc_id"]), float(r["score"])) for r in remove_excluded(run_rows, queries_rows)]
     per_query: dict[str, dict[str, float]] = {name: {} for name in names}
     by_measure = {str(m): name for name, m in parsed.items()}
-    if run and qrels:
+    if qrels:  # an empty run still scores every judged query (0)
         for metric in ir_measures.iter_calc(list(parsed.values()), qrels, run):
             per_query[by_measure[str(metric.measure)]][metric.query_id] = float(metric.value)
     aggregate = {name: (sum(v.values()) / len(v) if v else float("nan")) for name, v in per_query.items()}

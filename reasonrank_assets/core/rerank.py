@@ -113,18 +113,17 @@ def candidate_text(doc: dict | str) -> str:
 
 def read_requests(path: str | Path) -> list[Request]:
     """rank_llm-style JSONL: {"query": {"text", "qid"}, "candidates": [{"docid", "score", "doc"}]}."""
+    from reasonrank_assets.core.trec import read_lines  # names the file and line of a bad byte too
+
     requests = []
-    with Path(path).open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                query = Query(str(record["query"]["text"]), str(record["query"].get("qid", number)))
-                candidates = [Candidate(str(c["docid"]), c.get("score"), c.get("doc") or {}) for c in record["candidates"]]
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise ValueError(f"{path}:{number}: not a rank_llm request ({error!r})") from error
-            requests.append(Request(query, candidates))
+    for number, line in read_lines(path):
+        try:
+            record = json.loads(line)
+            query = Query(str(record["query"]["text"]), str(record["query"].get("qid", number)))
+            candidates = [Candidate(str(c["docid"]), c.get("score"), c.get("doc") or {}) for c in record["candidates"]]
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise ValueError(f"{path}:{number}: not a rank_llm request ({error!r})") from error
+        requests.append(Request(query, candidates))
     return requests
 
 

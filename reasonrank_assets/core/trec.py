@@ -13,36 +13,50 @@ Errors name the file and line, so a broken file is found without guessing.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import math
-import sys
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reasonrank_assets.core.io import write_text
 
-csv.field_size_limit(sys.maxsize)  # corpora hold long passages
-
 
 class FormatError(ValueError):
     """A line of a TREC/BEIR file that does not follow the format."""
 
 
-def _open_text(path: Path):
+def _raw_lines(path: Path) -> Iterator[bytes]:
+    """The file's lines as bytes (gzip read as it goes); a broken gzip stream is a FormatError."""
+    if path.is_dir():
+        raise FormatError(f"{path} is a directory; expected a file")
+    with path.open("rb") as handle:
+        if path.suffix != ".gz":
+            yield from handle
+            return
+        number = 0
+        try:
+            for number, line in enumerate(gzip.GzipFile(fileobj=handle), 1):
+                yield line
+        except (OSError, EOFError, zlib.error) as error:  # not gzip, a bad block, cut short
+            raise FormatError(f"{path}: corrupt or truncated gzip file after line {number}: {error}") from None
+
+
+def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of every non-blank line, UTF-8 (a leading BOM is dropped), plain or .gz.
+
+    Decoded line by line, so a byte that is not UTF-8 is reported with its file and line.
+    """
     path = Path(path)
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                yield number, line.rstrip("\n").rstrip("\r")
+    for number, raw in enumerate(_raw_lines(path), 1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise FormatError(f"{path}:{number}: not UTF-8 (byte {raw[error.start]:#04x} at column {error.start + 1}); re-save the file as UTF-8") from None
+        if line.strip():
+            yield number, line.rstrip("\n").rstrip("\r")
 
 
 # --- runs -------------------------------------------------------------------------------------
@@ -58,7 +72,7 @@ def parse_run_line(line: str) -> tuple[str, str, int, float, str]:
 def read_run(path: str | Path) -> list[dict]:
     """Rows (query_id, doc_id, rank, score, system) in file order; `system` is the run tag."""
     rows = []
-    for number, line in _lines(Path(path)):
+    for number, line in read_lines(path):
         try:
             qid, doc_id, rank, score, tag = parse_run_line(line)
         except ValueError as error:
@@ -113,7 +127,7 @@ def read_qrels(path: str | Path) -> list[dict]:
     """TREC qrels `qid iter docid rel` or BEIR `query-id corpus-id score` (tsv with header)."""
     path = Path(path)
     rows = []
-    for number, line in _lines(path):
+    for number, line in read_lines(path):
         parts = line.split("\t")
         try:
             if len(parts) == 3:  # BEIR: query-id, corpus-id, score
@@ -139,7 +153,7 @@ def write_qrels(rows: Iterable[dict], path: str | Path) -> Path:
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    for number, line in _lines(path):
+    for number, line in read_lines(path):
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as error:
@@ -161,7 +175,7 @@ def read_queries(path: str | Path) -> list[dict]:
         for number, record in _read_jsonl(path):
             rows.append({"query_id": _field(record, ("_id", "id", "qid"), path, number), "query": _field(record, ("text", "query"), path, number)})
         return rows
-    for number, line in _lines(path):
+    for number, line in read_lines(path):
         qid, sep, text = line.partition("\t")
         if not sep:
             raise FormatError(f"{path}:{number}: expected `qid<TAB>query`: {line!r}")
@@ -192,14 +206,12 @@ def read_corpus(path: str | Path) -> list[dict]:
             text = _field(record, ("text", "contents", "content"), path, number)
             rows.append({"doc_id": doc_id, "text": document_text(record.get("title"), text)})
         return rows
-    with _open_text(path) as handle:
-        for number, parts in enumerate(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
-            if not parts:
-                continue
-            if len(parts) < 2:
-                raise FormatError(f"{path}:{number}: expected `docid<TAB>text`: {parts!r}")
-            title = parts[2] if len(parts) > 2 else None
-            rows.append({"doc_id": parts[0].strip(), "text": document_text(title, parts[1])})
+    for number, line in read_lines(path):
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise FormatError(f"{path}:{number}: expected `docid<TAB>text`: {line[:80]!r}")
+        title = parts[2] if len(parts) > 2 else None
+        rows.append({"doc_id": parts[0].strip(), "text": document_text(title, parts[1])})
     return rows
 
 
