@@ -2,11 +2,13 @@
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from openai_server import OpenAIServer
 
 from reasonrank_assets.cli import main
 
@@ -234,3 +236,16 @@ def test_explain_mode_counts_the_items_whose_label_was_forced(collection, tiny_m
     # A random 2-layer model writes no label in 6 tokens: all 3 labels are forced, none fails.
     assert capsys.readouterr().err.splitlines()[-1].endswith("(0 items failed and kept their first-stage place; 3 ran out of tokens and had their label forced)")
     assert sorted(line.split()[2] for line in (collection / "out.trec").read_text().splitlines()) == ["d", "d1", "d3"]
+
+
+def test_teach_stops_at_the_first_401_with_one_line_naming_the_key_variable(inputs, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "REASONRANK_TEST_UNSET_KEY"}
+    with OpenAIServer(api_key="sk-right", echo_auth=True) as server:
+        done = subprocess.run(
+            [str(CLI), "teach", "--run", "run.trec", "--queries", "queries.tsv", "--corpus", "corpus.tsv", "-o", tmp_path / "examples.jsonl",
+             "--cache", tmp_path / "cache", "--base-url", server.url, "--model", "test-teacher", "--api-key-env", "REASONRANK_TEST_UNSET_KEY"],
+            cwd=inputs, env=env, capture_output=True, text=True, timeout=300,
+        )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [f"reasonrank teach: the teacher at {server.url} answered 401 Unauthorized: the environment variable REASONRANK_TEST_UNSET_KEY (api_key_env) is not set"]
+    assert 1 <= server.received <= 3 and not (tmp_path / "examples.jsonl").exists()

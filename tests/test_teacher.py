@@ -230,7 +230,7 @@ def test_the_first_401_stops_the_run_with_one_line_naming_the_variable(tmp_path,
         monkeypatch.setenv(KEY_ENV, "sk-wrong-key")
         with pytest.raises(T.TeacherAuthError) as wrong:
             judge(server, pairs, tmp_path / "cache")
-    assert str(unset.value) == str(probed.value) == f"the teacher at {server.url} answered 401 Unauthorized: the environment variable {KEY_ENV} (teacher_llm.api_key_env) is not set"
+    assert str(unset.value) == str(probed.value) == f"the teacher at {server.url} answered 401 Unauthorized: the environment variable {KEY_ENV} (api_key_env) is not set"
     assert str(wrong.value).endswith(f"refused the key in the environment variable {KEY_ENV}")
     # The server's body echoed the wrong key: it is chained to nothing the user sees.
     assert "sk-wrong-key" not in "".join(traceback.format_exception(wrong.value))

@@ -217,7 +217,7 @@ def _sampling(config: TeacherConfig, task: str) -> dict:
 # -- the OpenAI-compatible backend --------------------------------------------------------------
 
 
-class TeacherAuthError(RuntimeError):
+class TeacherAuthError(PermissionError):
     """The endpoint answered 401: every later call would too, so the run stops at the first."""
 
 
@@ -249,9 +249,9 @@ class OpenAITeacher:
     def _auth_error(self) -> TeacherAuthError:
         env, where = self.config.api_key_env, self.config.base_url or "the default endpoint"
         if not env:
-            return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: set teacher_llm.api_key_env to the environment variable holding its API key")
+            return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: set api_key_env to the environment variable holding its API key")
         if not os.environ.get(env):
-            return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: the environment variable {env} (teacher_llm.api_key_env) is not set")
+            return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: the environment variable {env} (api_key_env) is not set")
         return TeacherAuthError(f"the teacher at {where} answered 401 Unauthorized: it refused the key in the environment variable {env}")
 
     def _client(self, ssl_context=None):
