@@ -3,11 +3,18 @@ pairs judged 0/1/2 by annotators, the same scale as the teacher's labels.
 
 Prints accuracy, quadratic-weighted kappa and the confusion matrix of the teacher's labels
 against the human ones, beside a baseline measured in the same run: always answering the most
-frequent human label (kappa 0 by construction). Answers are cached (--cache), so a second run
-with the same teacher makes no calls.
+frequent human label (kappa 0 by construction). Answers are cached (--cache) as each batch
+arrives, so a second run with the same teacher makes no calls and a stopped one continues where
+it stopped. Pairs go to the teacher in rounds of one passage per question, so a stopped run has
+covered the 21 questions evenly; `--limit N` takes the first N pairs in that order, and
+`--cached-only` reports on the pairs already answered without asking for more. With explanations it also prints the
+length distribution of the answers (completion tokens), which sizes an explanation budget.
 
     .venv/bin/python benchmarks/teacher_agreement.py                       # local SmolLM2-135M, forced labels
     .venv/bin/python benchmarks/teacher_agreement.py --max-tokens 0        # the same, label only (much cheaper)
+    uv sync --extra teacher                                                # once: the 1.5B teacher's wheels
+    nice -n 10 .venv/bin/python benchmarks/teacher_agreement.py --model qwen2.5-coder-1.5b --max-tokens 0
+    nice -n 10 .venv/bin/python benchmarks/teacher_agreement.py --model qwen2.5-coder-1.5b --max-tokens 384 --limit 60
     .venv/bin/python benchmarks/teacher_agreement.py --backend openai --base-url http://127.0.0.1:8000/v1 \\
         --model meta-llama/Llama-3.3-70B-Instruct                          # any OpenAI-compatible server
 """
@@ -22,16 +29,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "noveleval"
+ROUND = 21  # NovelEval's questions: one passage of each per call to the teacher
 
 from reasonrank_assets.core import teacher as T  # noqa: E402
 
 
-def noveleval_pairs(per_question: int | None = None) -> tuple[list[dict], list[int]]:
+def noveleval_pairs(per_question: int | None = None, limit: int | None = None) -> tuple[list[dict], list[int]]:
     if not DATA.exists():
         sys.exit(f"real data not found at {DATA}: it lives beside the project, see ../shared/data/README.md")
     queries = dict(line.rstrip("\n").split("\t", 1) for line in open(DATA / "queries.tsv", encoding="utf-8"))
     passages = dict(line.rstrip("\n").split("\t", 1) for line in open(DATA / "corpus.tsv", encoding="utf-8"))
-    pairs, gold, taken = [], [], Counter()
+    pairs, gold, ranks, taken = [], [], [], Counter()
     for line in open(DATA / "qrels.txt", encoding="utf-8"):
         qid, _, docid, grade = line.split()
         taken[qid] += 1
@@ -40,7 +48,15 @@ def noveleval_pairs(per_question: int | None = None) -> tuple[list[dict], list[i
         pairs.append({"site": "noveleval", "pair_id": docid, "question_id": int(qid), "question": queries[qid],
                       "url": f"noveleval://{docid}", "document": passages[docid], "source": "qrels"})
         gold.append(int(grade))
-    return pairs, gold
+        ranks.append(taken[qid])
+    # Round robin: each question's k-th passage before any question's (k+1)-th.
+    keep = sorted(range(len(pairs)), key=lambda i: (ranks[i], i))[:limit]
+    return [pairs[i] for i in keep], [gold[i] for i in keep]
+
+
+def percentiles(values: list[int], points=(10, 25, 50, 75, 90, 95, 99)) -> str:
+    ordered = sorted(values)
+    return " ".join(f"p{p}={ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]}" for p in points)
 
 
 def print_result(name: str, result: dict, baseline: dict | None = None) -> None:
@@ -65,20 +81,33 @@ def main() -> None:
     parser.add_argument("--no-force-label", action="store_true", help="local backend: leave unlabelled answers unlabelled")
     parser.add_argument("--per-question", type=int, default=None,
                         help="the first K judged passages of each of the 21 questions only (a cheaper look)")
+    parser.add_argument("--limit", type=int, default=None, help="the first N pairs, round robin over the questions")
+    parser.add_argument("--cached-only", action="store_true", help="report on the answers already cached; ask for none")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "reasonrank" / "teacher-agreement")
     args = parser.parse_args()
 
-    pairs, gold = noveleval_pairs(args.per_question)
+    pairs, gold = noveleval_pairs(args.per_question, args.limit)
     config = T.TeacherConfig(
         backend=args.backend, model=args.model, base_url=args.base_url, api_key_env=args.api_key_env,
         max_tokens=args.max_tokens, batch_size=args.batch_size, concurrency=args.concurrency,
         force_label=not args.no_force_label,
     )
-    summary: dict = {}
-    started = time.perf_counter()
+    teacher = T.make_teacher(config)
+    calls, elapsed, summary = 0, 0.0, {}
     with T.AnswerCache(args.cache) as cache:
-        rows = T.judge_pairs(pairs, T.make_teacher(config), cache, summary=summary)
-    elapsed = time.perf_counter() - started
+        if args.cached_only:
+            cached = cache.get_many(item.key for item in T.relevance_prompts(pairs, teacher))
+            kept = [i for i, item in enumerate(T.relevance_prompts(pairs, teacher)) if item.key in cached]
+            pairs, gold = [pairs[i] for i in kept], [gold[i] for i in kept]
+        else:
+            if hasattr(teacher, "_load"):
+                teacher._load()  # loading the local model is not throughput
+            for start in range(0, len(pairs), ROUND):
+                started = time.perf_counter()
+                T.judge_pairs(pairs[start : start + ROUND], teacher, cache, summary=summary)
+                calls, elapsed = calls + summary["calls"], elapsed + time.perf_counter() - started
+                print(f"  {min(start + ROUND, len(pairs))}/{len(pairs)} pairs, {calls} asked in {elapsed:.0f} s", file=sys.stderr, flush=True)
+        rows = T.judge_pairs(pairs, teacher, cache, summary=summary)  # every answer is cached by now
 
     majority = Counter(gold).most_common(1)[0][0]
     baseline = T.label_agreement(gold, [majority] * len(gold))
@@ -86,8 +115,14 @@ def main() -> None:
     expected = [None if r["label_probs"] is None else round(sum(i * p for i, p in enumerate(r["label_probs"]))) for r in rows]
     print(f"NovelEval, {len(pairs)} pairs; teacher {args.backend}:{args.model}, max_tokens={args.max_tokens},"
           f" force_label={config.force_label}")
-    print(f"calls {summary['calls']} (cache hits {summary['cache_hits']}), {elapsed:.0f} s;"
+    speed = f" ({calls / elapsed:.3f} pairs/s)" if calls else ""
+    print(f"calls {calls} (cache hits {len(pairs) - calls}), {elapsed:.0f} s{speed};"
           f" parse statuses {summary['parse_status']}; human labels {dict(sorted(Counter(gold).items()))}")
+    lengths = [r["completion_tokens"] for r in rows if r["completion_tokens"]]
+    if lengths:
+        cut = sum(r["finish_reason"] == "length" for r in rows)
+        print(f"answer lengths (completion tokens, n={len(lengths)}): {percentiles(lengths)} max={max(lengths)};"
+              f" {cut} of {len(rows)} ran out of the {args.max_tokens}-token budget")
     print_result(f"baseline: always {majority}", baseline)
     print_result("teacher", result, baseline)
     if any(e is not None for e in expected):

@@ -88,7 +88,7 @@ def _configure_rerank(parser: argparse.ArgumentParser) -> None:
     from reasonrank_assets.core.rerank import MODES, RerankSettings
 
     defaults = RerankSettings()
-    parser.add_argument("--model", required=True, help="checkpoint directory, hub id, or smollm2-135m-instruct")
+    parser.add_argument("--model", required=True, help="checkpoint directory, hub id, or an offline alias: smollm2-135m-instruct, qwen2.5-coder-1.5b")
     parser.add_argument("--run", type=Path, help="first-stage TREC run to rerank")
     parser.add_argument("--requests", type=Path, help="rank_llm-style JSONL requests instead of --run")
     parser.add_argument("-o", "--output", type=Path, required=True, help="TREC run (with --run) or JSONL results (with --requests)")

@@ -259,7 +259,8 @@ class VLLMBackend:
     """vLLM (GPU extra: `uv sync --extra gpu`). Prefix caching shares each query's prompt prefix.
 
     UNTESTED in this project's CI (vLLM needs a GPU and is not installed on the development
-    machines); it follows the same interface and prompt as the transformers backend.
+    machines); it follows the same interface and prompt as the transformers backend, but does not
+    yet force a label after an explanation cut by the budget (such items stay "no_label").
     """
 
     def __init__(self, path: str, settings: RerankSettings):
