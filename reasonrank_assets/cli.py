@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from reasonrank_assets.core.progress import reporter, training_reporter
+
 
 class Command(NamedTuple):
     help: str
@@ -129,7 +131,7 @@ def _run_rerank(args: argparse.Namespace) -> int:
     if first_stage:  # an empty run needs no model
         reranker = _load_reranker(args, settings)
         tag = args.tag or f"{reranker.name}@{args.depth}".replace(":", "-")
-        rows = rerank.rerank_run(reranker, queries, documents, first_stage, args.depth, system=tag, progress=_progress)
+        rows = rerank.rerank_run(reranker, queries, documents, first_stage, args.depth, system=tag, progress=reporter("rerank", "queries"))
     trec.write_run(rows, args.output, tag)
     if args.details:
         io.write_text(args.details, (json.dumps(row) + "\n" for row in rows))
@@ -224,10 +226,6 @@ def _queries_source(args: argparse.Namespace) -> str:
     return f"--beir {args.beir}" if args.beir else f"--queries {args.queries}"
 
 
-def _progress(done: int, total: int) -> None:
-    print(f"  {done}/{total} queries", file=sys.stderr, flush=True)
-
-
 # --- evaluate ------------------------------------------------------------------------------
 
 
@@ -238,6 +236,7 @@ def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", type=Path, help="run to paired-test against (e.g. the first stage)")
     parser.add_argument("--measures", nargs="+", type=_measure, default=list(MEASURES), help="ir-measures names")
     parser.add_argument("--json", action="store_true", help="print JSON (aggregate and per-query) instead of a table")
+    parser.add_argument("--plot", type=Path, help="also write the nDCG@10 bar chart of every run as this PNG")
     _add_collection(parser, corpus=False)
 
 
@@ -262,6 +261,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     scope = queries or None  # with queries: their excluded ids are removed, and only they are scored
     baseline = _score(args, args.baseline, qrels, scope) if args.baseline else None
     results = {str(path): _score(args, path, qrels, scope) for path in args.run}
+    if args.plot:
+        named = ([(f"{args.baseline.name} (baseline)", baseline)] if baseline else []) + [(Path(n).name, r) for n, r in results.items()]
+        _plot(args.plot, [(args.domain, name, result["aggregate"]) for name, result in named])
     if args.json:
         report = {name: {**result, "p_vs_baseline": _p_values(result, baseline)} for name, result in results.items()}
         print(json.dumps(_finite(report), indent=1, allow_nan=False))
@@ -311,6 +313,7 @@ def _evaluate_domains(args: argparse.Namespace) -> int:
         raise ValueError(f"--benchmark {args.benchmark}: no domains found there")
     runs = {folder: _domain_runs(folder, domains) for folder in args.run}  # every folder checked before any output
     print(f"{'run':30} {'domain':20} {'queries':>7} " + " ".join(f"{m:>8}" for m in args.measures))
+    scored = []
     for folder, paths in runs.items():
         values = []
         for domain in domains:
@@ -320,10 +323,24 @@ def _evaluate_domains(args: argparse.Namespace) -> int:
             bench = benchmarks.load_benchmark(args.benchmark, domain)
             result = _score(args, paths[domain], bench.qrels, bench.queries)
             values.append(result["aggregate"])
+            scored.append((domain, folder.name, result["aggregate"]))
             print(f"{folder.name[-30:]:30} {domain:20} {result['n_queries']:>7} " + " ".join(f"{100 * result['aggregate'][m]:8.2f}" for m in args.measures))
         means = " ".join(f"{100 * sum(v[m] for v in values) / len(values):8.2f}" for m in args.measures)
         print(f"{folder.name[-30:]:30} {f'average of {len(values)}':20} {'':>7} {means}")
+    if args.plot:
+        _plot(args.plot, scored)
     return 0
+
+
+def _plot(path: Path, scored: list[tuple[str, str, dict]]) -> None:
+    """(domain, run, aggregate) triples -> the nDCG@10 bar chart, its path on stderr."""
+    from reasonrank_assets import figures
+    from reasonrank_assets.core.metrics import HEADLINE
+
+    rows = [{"measure": HEADLINE, "domain": d, "system": run, "value": 100 * agg[HEADLINE], "reference": False} for d, run, agg in scored if HEADLINE in agg]
+    if not rows:
+        raise ValueError(f"--plot draws {HEADLINE}: add it to --measures")
+    print(f"chart -> {figures.score_chart(rows, path)}", file=sys.stderr)
 
 
 def _domain_runs(folder: Path, domains: list[str]) -> dict[str, Path]:
@@ -476,8 +493,8 @@ def _run_teach(args: argparse.Namespace) -> int:
     with teacher.AnswerCache(args.cache or Path(args.home) / "teacher_cache") as cache:
         if args.recording:
             print(f"recording {args.recording}: {teacher.import_batch(args.recording, None, cache)}", file=sys.stderr)
-        judgments = teacher.judge_pairs(candidates, client, cache, summary=summary)
-        search_queries = teacher.generate_queries(questions, client, cache) if args.queries_task else []
+        judgments = teacher.judge_pairs(candidates, client, cache, summary=summary, progress=reporter("teacher", "pairs"))
+        search_queries = teacher.generate_queries(questions, client, cache, progress=reporter("teacher queries", "questions")) if args.queries_task else []
         if args.record:
             items = teacher.relevance_prompts(candidates, client) + (teacher.query_prompts(questions, client) if args.queries_task else [])
             print(f"recorded {teacher.export_recording(items, cache, client.model, args.record)} answers -> {args.record}", file=sys.stderr)
@@ -529,17 +546,9 @@ def _run_train(args: argparse.Namespace) -> int:
         if name == "refine" and "rollouts" in outputs:
             job["rollouts"] = outputs["rollouts"]["rollouts"]
         print(f"{name} -> {job['output_dir']}", file=sys.stderr, flush=True)
-        outputs[name] = train_worker.run_stage(name, job, progress=_train_progress(name))
+        outputs[name] = train_worker.run_stage(name, job, progress=training_reporter(name, lambda line: print(line, file=sys.stderr, flush=True)))
     print(outputs.get("refine", outputs["sft"])["checkpoint"])
     return 0
-
-
-def _train_progress(stage: str):
-    def report(logs: dict) -> None:
-        values = " ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in logs.items() if k in ("loss", "reward", "learning_rate", "epoch"))
-        print(f"  {stage} step {logs.get('step')}/{logs.get('max_steps')} {values}", file=sys.stderr, flush=True)
-
-    return report
 
 
 # --- pipeline --------------------------------------------------------------------------------

@@ -138,7 +138,25 @@ def run_demo() -> list[dict]:
     warehouse.refresh_catalog()  # every table's view and the derived views of sql/views.sql
     scores = warehouse.read("benchmark_scores")
     print(f"[demo] whole graph materialized in {time.monotonic() - started:.0f}s")
+    for path in write_figures(project, warehouse):
+        print(f"[demo] figure: {path}")
     return scores
+
+
+def write_figures(project, warehouse) -> list[Path]:
+    """The score chart, the teacher's label distribution and the training curves as PNG files."""
+    from reasonrank_assets import figures
+
+    plots = project.path("plots")
+    paths = [
+        figures.score_chart(warehouse.read("benchmark_scores"), plots / "benchmark_scores.png"),
+        figures.label_distribution_png(warehouse.read("teacher_judgments"), plots / "label_distribution.png"),
+    ]
+    for stage in ("student_sft", "student_refined"):
+        manifest = project.root / "models" / stage / "manifest.json"
+        if manifest.exists() and (curves := figures.training_curves(manifest, plots / f"{stage}_curves.png")):
+            paths.append(curves)
+    return paths
 
 
 def format_scores(rows: list[dict], measure: str = "nDCG@10") -> str:

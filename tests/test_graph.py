@@ -136,3 +136,15 @@ def test_headline_scores_are_numbers_the_ui_plots(materialized):
     p_values = [r.data["p vs first stage"] for r in table.records if r.data["p vs first stage"] is not None]
     assert p_values and all(p == float(f"{p:.3g}") for p in p_values)
     assert os.path.getsize(metadata["chart_file"].value) > 1000  # a PNG a user can open outside Dagster
+
+
+def test_the_demo_writes_its_figures_as_png_files(materialized, tmp_path):
+    from reasonrank_assets.demo import write_figures
+
+    warehouse, _, _ = materialized
+    home = warehouse.root.parent
+    paths = write_figures(Project(home=str(home)), warehouse)
+    names = {p.name for p in paths}
+    assert {"benchmark_scores.png", "label_distribution.png", "student_sft_curves.png", "student_refined_curves.png"} <= names
+    for path in paths:
+        assert path.parent == home / "plots" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -80,11 +80,12 @@ class CrawlConfig:
 # ---------------------------------------------------------------- public entry point
 
 
-def crawl(urls: list[str], store: Path, config: CrawlConfig | None = None) -> list[dict]:
+def crawl(urls: list[str], store: Path, config: CrawlConfig | None = None, progress=None) -> list[dict]:
     """Fetch what is due among `urls` into `store`; return one `web_pages` row per distinct URL.
 
     Rows come in input order. `duplicate_of` names the first URL (by fetch time) whose extracted
     text has the same hash. Resumable: run it again on the same store after a crash.
+    `progress(done, total)` hears of each due URL as it finishes.
     """
     config = config or CrawlConfig()
     store = Path(store)
@@ -95,7 +96,7 @@ def crawl(urls: list[str], store: Path, config: CrawlConfig | None = None) -> li
         state = CrawlState(store)
         try:
             state.recover_from_warcs(config)
-            _run_coroutine(_Crawler(state, config).run(wanted))
+            _run_coroutine(_Crawler(state, config, progress).run(wanted))
             return _with_duplicates([state.row(url) for url in wanted])
         finally:
             state.close()
@@ -273,16 +274,19 @@ class _Host:
 class _Scheduler:
     """Hands out jobs whose host slot has come; one dispatcher at a time, the rest wait their turn."""
 
-    def __init__(self):
+    def __init__(self, progress=None):
         self.heap: list = []
         self.seq = itertools.count()
         self.outstanding = 0  # URLs not finished yet
+        self.total = 0
+        self.progress = progress  # progress(done, total) as each URL finishes
         self.changed = asyncio.Event()
         self.lock = asyncio.Lock()
 
     def push(self, host: _Host, job: _Job, not_before: float = 0.0, new: bool = False) -> None:
         heapq.heappush(host.jobs, (not_before, next(self.seq), job))
         self.outstanding += new
+        self.total += new
         self.wake(host)
 
     def wake(self, host: _Host) -> None:
@@ -294,6 +298,8 @@ class _Scheduler:
     def finish(self) -> None:
         self.outstanding -= 1
         self.changed.set()
+        if self.progress:
+            self.progress(self.total - self.outstanding, self.total)
 
     async def next(self) -> tuple[_Host, _Job] | None:
         loop = asyncio.get_running_loop()
@@ -339,8 +345,8 @@ _REFUSE_ALL = "User-agent: *\nDisallow: /\n"
 
 
 class _Crawler:
-    def __init__(self, state: CrawlState, config: CrawlConfig):
-        self.state, self.config = state, config
+    def __init__(self, state: CrawlState, config: CrawlConfig, progress=None):
+        self.state, self.config, self.progress = state, config, progress
         self.hosts: dict[str, _Host] = {}
         self.networks = [ipaddress.ip_network(n) for n in config.allowed_networks]
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
@@ -351,7 +357,7 @@ class _Crawler:
     async def run(self, urls: list[str]) -> None:
         import httpx
 
-        self.sched = _Scheduler()
+        self.sched = _Scheduler(self.progress)
         now = datetime.now(timezone.utc)
         for url in urls:
             due, stored = self.state.due(url, self.config, now)

@@ -253,7 +253,8 @@ def score_chart_png(rows: Iterable[dict], measure: str = HEADLINE, domain: str |
     for i, (system, reference) in enumerate(systems):
         xs = [d + i * width for d, name in enumerate(domains) if (name, system, reference) in values]
         ys = [values[(name, system, reference)] for name in domains if (name, system, reference) in values]
-        axes.bar(xs, ys, width, label=system + (" (published)" if reference else ""), hatch="//" if reference else None, alpha=0.6 if reference else 1.0)
+        bars = axes.bar(xs, ys, width, label=system + (" (published)" if reference else ""), hatch="//" if reference else None, alpha=0.6 if reference else 1.0)
+        axes.bar_label(bars, fmt="%.1f", fontsize="x-small")
     axes.set_xticks([d + width * (len(systems) - 1) / 2 for d in range(len(domains))], domains, rotation=30, ha="right")
     axes.set_ylabel(f"{measure} (x100)")
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1, 1))

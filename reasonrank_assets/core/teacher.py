@@ -531,15 +531,23 @@ def config_from_dict(values: dict) -> TeacherConfig:
 # -- the stage: cached answering ----------------------------------------------------------------
 
 
-def answer_prompts(items: list[Prompt], teacher: Teacher, cache: AnswerCache, summary: dict | None = None) -> dict[str, Answer]:
-    """Answers for every prompt: from the cache, else from the teacher, stored as each arrives."""
+def answer_prompts(
+    items: list[Prompt], teacher: Teacher, cache: AnswerCache, summary: dict | None = None, progress=None
+) -> dict[str, Answer]:
+    """Answers for every prompt: from the cache, else from the teacher, stored as each arrives
+    (`progress(done, total)` counts the teacher's answers)."""
     answers = cache.get_many(item.key for item in items)
     pending = list({item.key: item for item in items if item.key not in answers}.values())
+    answered = 0
 
     def store(item: Prompt, answer: Answer) -> None:
+        nonlocal answered
         if answer.error is None:
             cache.put(item.key, item.task, teacher.model, answer)
         answers[item.key] = answer
+        answered += 1
+        if progress:
+            progress(answered, len(pending))
 
     cached = len(answers)
     log.info("teacher %s: %d prompts, %d answered from the cache, %d to ask", teacher.model, len(items), cached, len(pending))
@@ -566,7 +574,7 @@ def _require(row: dict, keys: tuple[str, ...], what: str) -> None:
         raise ValueError(f"{what} {row.get('site')}/{row.get('question_id')} {row.get('url', '')}: missing {missing}")
 
 
-def generate_queries(questions: list[dict], teacher: Teacher, cache: AnswerCache, *, summary: dict | None = None) -> list[dict]:
+def generate_queries(questions: list[dict], teacher: Teacher, cache: AnswerCache, *, summary: dict | None = None, progress=None) -> list[dict]:
     """`search_queries` rows: up to 10 parsed, deduplicated queries per question.
 
     status per question: "ok" (10 queries), "short" (1-9), "empty" (none parsed), "error" (no answer).
@@ -575,7 +583,7 @@ def generate_queries(questions: list[dict], teacher: Teacher, cache: AnswerCache
     for q in questions:
         _require(q, ("site", "question_id", "text"), "question")
     items = query_prompts(questions, teacher)
-    answers = answer_prompts(items, teacher, cache, summary)
+    answers = answer_prompts(items, teacher, cache, summary, progress)
     rows = []
     for question, item in zip(questions, items):
         answer = answers[item.key]
@@ -593,12 +601,12 @@ def generate_queries(questions: list[dict], teacher: Teacher, cache: AnswerCache
     return rows
 
 
-def judge_pairs(pairs: list[dict], teacher: Teacher, cache: AnswerCache, *, summary: dict | None = None) -> list[dict]:
+def judge_pairs(pairs: list[dict], teacher: Teacher, cache: AnswerCache, *, summary: dict | None = None, progress=None) -> list[dict]:
     """`teacher_judgments` rows: one per candidate pair, with the label or the reason there is none."""
     for p in pairs:
         _require(p, ("site", "pair_id", "question_id", "question", "url", "document"), "candidate pair")
     items = relevance_prompts(pairs, teacher)
-    answers = answer_prompts(items, teacher, cache, summary)
+    answers = answer_prompts(items, teacher, cache, summary, progress)
     rows = [_judgment(pair, item, answers[item.key], teacher) for pair, item in zip(pairs, items)]
     if summary is not None:
         summary["parse_status"] = dict(Counter(row["parse_status"] for row in rows))

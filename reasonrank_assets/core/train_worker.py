@@ -20,7 +20,7 @@ in `reasonrank_assets.core.training`); `rollouts` writes `output_dir/rollouts.js
 from the last checkpoint; a finished run with the same inputs is not repeated.
 
 Reporting: launched by Dagster Pipes (`DAGSTER_PIPES_CONTEXT` set), each Trainer log line goes to the
-Dagster log, the manifest goes back as a custom message, and the asset materialization carries the
+Dagster log (step rate, ETA, loss), the manifest goes back as a custom message, and the asset materialization carries the
 metrics, a loss/reward table and a plot. Otherwise each log line is one JSON object on stdout and the
 last line is the result (`{"result": ...}`). Under `accelerate launch`, only rank 0 reports.
 """
@@ -35,6 +35,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from reasonrank_assets.core import training
+from reasonrank_assets.core.progress import training_reporter
 from reasonrank_assets.core.io import write_text
 
 STAGES = ("sft", "rollouts", "refine")
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             from dagster_pipes import open_dagster_pipes
 
             pipes = stack.enter_context(open_dagster_pipes())
-            progress = lambda logs: pipes.log.info(json.dumps(logs, default=str))  # noqa: E731
+            progress = training_reporter(stage, pipes.log.info)  # step rate, ETA, loss into the Dagster log
         else:
             progress = lambda logs: print(json.dumps(logs, default=str), flush=True)  # noqa: E731
         result = run_stage(stage, config, progress=progress if _is_main_process() else None)

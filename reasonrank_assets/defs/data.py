@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from reasonrank_assets.core import crawl, stackexchange, webpages
+from reasonrank_assets.core.progress import counted, reporter
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
 from reasonrank_assets.defs.resources import Project, markdown_preview
@@ -25,7 +26,7 @@ def stackexchange_posts(context: dg.AssetExecutionContext, project: Project) -> 
         raise dg.Failure(f"no dump for site {site!r} in inbox {project.inbox}")
     errors: list[dict] = []
     try:
-        rows = list(stackexchange.read_posts(dumps[site], site, errors))
+        rows = list(counted(stackexchange.read_posts(dumps[site], site, errors), reporter(f"ingest {site}", "posts", context.log.info)))
     except stackexchange.DumpError as exc:
         raise dg.Failure(str(exc)) from None
     faults = [e for e in errors if e["kind"] == "xml"]
@@ -84,7 +85,7 @@ def web_pages(context: dg.AssetExecutionContext, project: Project, cited_urls: l
     missing = sorted(cited - pages.keys())
     if missing and config.crawl:
         store = project.path("crawl", site)
-        for page in crawl.crawl(missing, store, config.crawler.to_settings()):
+        for page in crawl.crawl(missing, store, config.crawler.to_settings(), reporter(f"crawl {site}", "pages", context.log.info)):
             pages[page["url"]] = page
     for url in missing:
         pages.setdefault(url, {"url": url, "source": "none", "error": "not in any WARC file, and crawling is off"})

@@ -1,12 +1,13 @@
 """Evaluation: benchmarks per domain, first-stage runs, the students' reranked runs, the scores."""
 
 import base64
-
 from collections import Counter
 
 import dagster as dg
 
+from reasonrank_assets import figures
 from reasonrank_assets.core import benchmarks, metrics, rerank, retrieval, trec
+from reasonrank_assets.core.progress import reporter
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import FOLLOW, RETRAIN, domain_partitions, split_domain_key
 from reasonrank_assets.defs.resources import Project
@@ -93,7 +94,8 @@ def reranked_runs(
     name, domain = split_domain_key(context.partition_key)
     for student in config.students:
         reranker = rerank.Reranker.from_pretrained(checkpoints[student]["checkpoint"], settings)
-        run = rerank.rerank_run(reranker, benchmark_queries, benchmark_documents, first_stage_runs, settings.depth)
+        progress = reporter(f"rerank {context.partition_key} {student}", "queries", context.log.info)
+        run = rerank.rerank_run(reranker, benchmark_queries, benchmark_documents, first_stage_runs, settings.depth, progress=progress)
         run = [dict(row, system=student) for row in run]
         trec.write_run(run, project.path("runs", student) / f"{name}-{domain}.trec", tag=student)
         failed = sum(row["label"] is None and row["status"] != "not_reranked" for row in run)
@@ -123,8 +125,7 @@ def benchmark_scores(
     for name in benchmarks_seen:
         rows += metrics.reference_rows(name)
     headline = [r for r in rows if r["measure"] == metrics.HEADLINE]
-    chart = project.path("plots") / "benchmark_scores.png"
-    chart.write_bytes(metrics.score_chart_png(headline))
+    chart = figures.score_chart(headline, project.path("plots") / "benchmark_scores.png")
     context.add_output_metadata({**headline_values(headline), **score_metadata(headline, chart)})
     return rows
 

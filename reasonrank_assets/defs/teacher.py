@@ -5,6 +5,7 @@ import warnings
 import dagster as dg
 
 from reasonrank_assets.core import pairs, teacher, training_data
+from reasonrank_assets.core.progress import reporter
 from reasonrank_assets.core.prompts import FORCED, PROMPT_VERSION
 from reasonrank_assets.core.teacher import AnswerCache
 from reasonrank_assets.defs.config import config_class
@@ -27,7 +28,8 @@ def search_queries(context: dg.AssetExecutionContext, project: Project, teacher_
     """Up to 10 teacher-written web search queries per question, parsed and deduplicated."""
     client = teacher.make_teacher(teacher_llm.to_settings())
     summary: dict = {}
-    rows = teacher.generate_queries(questions, client, _cache(project), summary=summary)
+    progress = reporter(f"teacher queries {context.partition_key}", "questions", context.log.info)
+    rows = teacher.generate_queries(questions, client, _cache(project), summary=summary, progress=progress)
     context.add_output_metadata({"questions": len(questions), "model": teacher_llm.model, "teacher": dg.MetadataValue.json(summary)})
     return rows
 
@@ -89,7 +91,8 @@ def teacher_judgments(
     """The teacher's explanation and graded label (0/1/2) for every candidate pair, with its parse status."""
     client = teacher.make_teacher(teacher_llm.to_settings())
     summary: dict = {}  # calls paid, cache hits, errors, tokens: a re-run with nothing new shows 0 calls
-    rows = teacher.judge_pairs(candidate_pairs, client, _cache(project), summary=summary)
+    progress = reporter(f"teacher judgments {context.partition_key}", "pairs", context.log.info)
+    rows = teacher.judge_pairs(candidate_pairs, client, _cache(project), summary=summary, progress=progress)
     statuses: dict[str, int] = {}
     for row in rows:
         statuses[row["parse_status"]] = statuses.get(row["parse_status"], 0) + 1
