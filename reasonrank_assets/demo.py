@@ -26,7 +26,8 @@ def register_partitions(instance, project) -> tuple[list[str], list[str]]:
     return sites, domains
 
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The terminal shows the steps' own lines (progress with rate and ETA, warnings), not Dagster's events.
+CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 LOCATION = "reasonrank"  # workspace.yaml's location name: the one `dagster dev` shows
 
 
@@ -121,7 +122,7 @@ def run_demo() -> list[dict]:
 
         def run(job: str, partition: str | None = None) -> None:
             step = time.monotonic()
-            result = runs.execute(job, partition, {**QUIET, **(IN_PROCESS if job == "site_data_job" else {})})
+            result = runs.execute(job, partition, {**CONSOLE, **(IN_PROCESS if job == "site_data_job" else {})})
             if not result.success:
                 raise SystemExit(f"[demo] {job} {partition or ''} failed: {failure_reason(result)}")
             print(f"[demo] {job} {partition or ''} done in {time.monotonic() - step:.0f}s", flush=True)

@@ -83,8 +83,11 @@ def training_reporter(stage: str, emit: Callable[[str], None]) -> Callable[[dict
     return report
 
 
-def counted(items, progress: ProgressFn, total: int | None = None):
-    """Yield `items`, reporting each one to `progress` (for a stream whose length is unknown)."""
+def counted(items, progress: ProgressFn):
+    """Yield `items` (a stream of unknown length), reporting each one to `progress`, and the
+    count as the total once the stream ends."""
+    done = 0
     for done, item in enumerate(items, 1):
-        progress(done, total)
+        progress(done, None)
         yield item
+    progress(done, done)
