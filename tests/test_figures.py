@@ -1,4 +1,5 @@
-"""PNG figures outside Dagster: `reasonrank evaluate --plot` and the label distribution."""
+"""PNG figures outside Dagster (`reasonrank evaluate --plot`, the label distribution) and the score
+table `benchmark_scores` shows in the UI."""
 
 from reasonrank_assets import cli, figures
 
@@ -34,3 +35,18 @@ def test_the_label_distribution_is_a_png_written_whole(tmp_path):
             {"site": "b", "label": None, "parse_status": "no_label"}]
     path = figures.label_distribution_png(rows, tmp_path / "labels.png")
     assert path.read_bytes()[:8] == PNG and not list(tmp_path.glob(".*partial"))
+
+
+def test_the_score_table_rounds_and_leaves_an_untestable_p_empty(tmp_path):
+    import json
+
+    from reasonrank_assets.defs.evaluation import score_metadata
+
+    row = {"benchmark": "b", "domain": "d", "measure": "nDCG@10", "reference": False}
+    rows = [dict(row, system="bm25", value=50.123456, p_value_vs_first_stage=None),
+            dict(row, system="student", value=55.98765, p_value_vs_first_stage=0.0123456789),
+            dict(row, domain="one-query", system="student", value=40.0, p_value_vs_first_stage=float("nan"))]
+    chart = figures.score_chart(rows, tmp_path / "chart.png")
+    records = [r.data for r in score_metadata(rows, chart)["scores"].value.records]
+    assert [(r["nDCG@10"], r["p vs first stage"]) for r in records] == [(50.12, None), (55.99, 0.0123), (40.0, None)]
+    json.dumps(records, allow_nan=False)  # the UI parses each record as JSON: NaN would not load

@@ -1,6 +1,7 @@
 """Evaluation: benchmarks per domain, first-stage runs, the students' reranked runs, the scores."""
 
 import base64
+import math
 from collections import Counter
 
 import dagster as dg
@@ -152,7 +153,7 @@ def score_metadata(rows: list[dict], chart) -> dict:
                 "domain": r["domain"],
                 "system": r["system"],
                 metrics.HEADLINE: round(r["value"], 2) if r["value"] is not None else None,
-                "p vs first stage": float(f"{r['p_value_vs_first_stage']:.3g}") if r.get("p_value_vs_first_stage") is not None else None,
+                "p vs first stage": _significant(r.get("p_value_vs_first_stage")),
                 "published": "yes" if r["reference"] else "",
             }
         )
@@ -163,3 +164,8 @@ def score_metadata(rows: list[dict], chart) -> dict:
         "chart_file": dg.MetadataValue.path(str(chart)),
         "chart": dg.MetadataValue.md(f"![{metrics.HEADLINE}](data:image/png;base64,{base64.b64encode(chart.read_bytes()).decode()})"),
     }
+
+
+def _significant(p: float | None) -> float | None:
+    """A p-value to 3 significant digits; none (NaN: fewer than two paired queries) stays empty."""
+    return float(f"{p:.3g}") if p is not None and math.isfinite(p) else None
