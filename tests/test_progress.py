@@ -17,15 +17,20 @@ def test_a_line_says_share_rate_and_eta():
     assert progress_line("ingest", "posts", 1500, None, 3.0) == "ingest: 1500 posts, 500 posts/s"
 
 
-def test_lines_are_throttled_but_the_last_is_always_written():
+def test_lines_are_throttled_but_the_last_is_always_written(monkeypatch):
+    clock = iter([0.0, 100.0, 100.0, 100.0, 105.0, 111.0, 112.0])  # a batch of 3 answers at 100 s, one more at 111 s
+    monkeypatch.setattr("reasonrank_assets.core.progress.time.monotonic", lambda: next(clock))
     lines: list[str] = []
-    report = LineReporter("rerank", "queries", lines.append, every_s=3600)
-    for done in range(1, 11):
-        report(done, 10)
-    assert len(lines) == 2 and lines[0].startswith("rerank: 1/10") and lines[1].startswith("rerank: 10/10 queries (100%)")
+    report = LineReporter("teacher", "pairs", lines.append, every_s=10)
+    for done in (1, 2, 3, 4, 5, 6):
+        report(done, 6)
+    # no line from the batch's first answer (it would promise 1 pair/100 s); one 11 s later; the end
+    assert [line.split(",")[0] for line in lines] == ["teacher: 5/6 pairs (83%)", "teacher: 6/6 pairs (100%)"]
+    assert lines[0].endswith("ETA 0m22s")
     lines.clear()
+    monkeypatch.undo()
     assert list(counted(iter("abc"), LineReporter("ingest", "posts", lines.append, every_s=3600))) == ["a", "b", "c"]
-    assert [line.split(",")[0] for line in lines] == ["ingest: 1 posts", "ingest: 3/3 posts (100%)"]  # the end is told
+    assert [line.split(",")[0] for line in lines] == ["ingest: 3/3 posts (100%)"]  # the end is told
 
 
 def test_off_a_terminal_plain_lines_on_stderr(capsys):

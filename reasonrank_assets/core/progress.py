@@ -29,16 +29,20 @@ def progress_line(label: str, unit: str, done: int, total: int | None, elapsed_s
 
 
 class LineReporter:
-    """Writes a progress line at most every `every_s` seconds, and always the last one."""
+    """Writes a progress line at most every `every_s` seconds, and always the last one. The first
+    line waits `every_s` after the first report: a batch's answers arrive together, and a rate
+    read off its first one alone would promise an ETA of hours."""
 
     def __init__(self, label: str, unit: str, emit: Callable[[str], None], every_s: float = 10.0):
         self.label, self.unit, self.emit, self.every_s = label, unit, emit, every_s
         self.started = time.monotonic()
-        self._last = float("-inf")
+        self._last: float | None = None
 
     def __call__(self, done: int, total: int | None = None) -> None:
         now = time.monotonic()
         finished = total is not None and done >= total
+        if self._last is None:
+            self._last = now
         if finished or now - self._last >= self.every_s:
             self._last = now
             self.emit(progress_line(self.label, self.unit, done, total, now - self.started))
