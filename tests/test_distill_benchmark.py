@@ -1,0 +1,42 @@
+"""benchmarks/distill.py on the real TREC DL 2019 files: the test half is disjoint by query from
+training, and no training row shares a 13-gram with a test query or candidate passage."""
+
+import importlib.util
+from collections import Counter
+from pathlib import Path
+
+from reasonrank_assets.core import benchmarks, retrieval, training_data
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _distill():
+    spec = importlib.util.spec_from_file_location("distill_benchmark", ROOT / "benchmarks" / "distill.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared_data):
+    distill = _distill()
+    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
+    run = retrieval.read_run(bench.run_files["bm25"], k=100)
+    train_q, test_q = distill.split_queries(bench.queries)
+    assert not train_q & test_q and len(train_q | test_q) == 43
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    test_texts = [q["query"] for q in bench.queries if q["query_id"] in test_q]
+    test_texts += [text[r["doc_id"]] for r in run if r["query_id"] in test_q and r["rank"] <= 20]
+    pairs = distill.train_candidates(bench, run, train_q, 100)
+    judgments = distill.human_judgments(pairs, bench.qrels)
+    grades = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in bench.qrels}
+    assert all(j["label"] == min(grades[(str(j["question_id"]), j["url"])], 2) for j in judgments)
+    questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
+    config = training_data.TrainingDataConfig(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
+    rows, report = training_data.build_training_examples(judgments, questions, [], test_texts, config)
+    assert {str(r["question_id"]) for r in rows} <= train_q
+    index = training_data.ContaminationIndex(test_texts)
+    assert not any(index.hits(r["prompt"][0]["content"]) for r in rows)
+    removed = report["decontamination"]["pairs_removed_by"].get("document", 0)
+    assert len(rows) + removed == len(pairs) and removed > 0  # some passages are in both halves' BM25 lists
+    balanced = distill.select(rows, 90, balance=True, seed=0)
+    assert Counter(r["label"] for r in balanced) == {0: 30, 1: 30, 2: 30}
