@@ -126,7 +126,7 @@ def test_train_runs_sft_then_grpo_as_a_subprocess_and_a_rerun_resumes(collection
     assert first.returncode == 0, first.stderr[-3000:]
     checkpoint = Path(first.stdout.strip().splitlines()[-1])
     assert checkpoint == folder / "student" / "refined" / "model" and (checkpoint / "config.json").exists()
-    assert "sft step 2/2" in first.stderr and "refine step 1/1" in first.stderr
+    assert "sft: 2/2 steps" in first.stderr and "refine: 1/1 steps" in first.stderr
     sft = json.loads((folder / "student" / "sft" / "manifest.json").read_text())
     assert sft["metrics"]["global_step"] == 2 and sft["n_examples"] == 18
     # A finished run with the same inputs is not trained again: the same checkpoint, no step logged.
