@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from reasonrank_assets.core import generation, rewards
+from reasonrank_assets.core.attention import register_packed_sdpa
 from reasonrank_assets.core.io import atomic_path, write_text
 from reasonrank_assets.core.models import resolve_model
 from reasonrank_assets.core.prompts import STOP, parse_relevance
@@ -109,7 +110,10 @@ class SFTSettings(_Settings):
 
     @classmethod
     def cpu_profile(cls, **overrides) -> SFTSettings:
-        """SmolLM2-135M-Instruct, LoRA on all projections, a handful of steps: minutes on 2 cores."""
+        """SmolLM2-135M-Instruct, LoRA on all projections, a handful of steps: minutes on 2 cores.
+        The frozen base is held in bf16; weights that are trained (use_lora=False) stay float32."""
+        if not overrides.get("use_lora", True):
+            overrides = {"dtype": "float32", **overrides}
         profile = cls(
             base_model=CPU_STUDENT,
             **CPU_LORA,
@@ -118,7 +122,7 @@ class SFTSettings(_Settings):
             effective_batch_size=4,
             per_device_batch_size=4,
             max_grad_norm=1.0,
-            dtype="float32",
+            dtype="bfloat16",  # frozen base in bf16 (AMX); the LoRA adapters stay float32
             bf16=True,
             gradient_checkpointing=False,
             save_steps=3,
@@ -211,7 +215,7 @@ class RefineSettings(_Settings):
             max_steps=4,
             per_device_batch_size=4,
             max_grad_norm=1.0,
-            dtype="float32",
+            dtype="bfloat16",
             gradient_checkpointing=False,
             save_steps=2,
             logging_steps=1,
@@ -328,7 +332,8 @@ def load_student(path: str, *, load_in_4bit: bool, dtype: str):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(path)
-    kwargs: dict[str, Any] = {"dtype": getattr(torch, dtype)}
+    # packed_sdpa: padding-free batches attend within each example only (core/attention.py)
+    kwargs: dict[str, Any] = {"dtype": getattr(torch, dtype), "attn_implementation": register_packed_sdpa()}
     if load_in_4bit:
         if not torch.cuda.is_available():
             raise RuntimeError(
@@ -505,6 +510,8 @@ def _sft_config(settings: SFTSettings, output_dir: Path, has_eval: bool, **extra
         weight_decay=settings.weight_decay,
         max_length=settings.max_length,
         completion_only_loss=True,  # loss on the answer only, never on the prompt or padding
+        # one packed row per batch, no padding (TRL refuses it with max_length, which it cannot enforce then)
+        padding_free=settings.max_length is None,
         bf16=settings.bf16,
         gradient_checkpointing=settings.gradient_checkpointing,
         save_strategy="steps",
@@ -529,8 +536,7 @@ def build_sft_trainer(
 ):
     """The TRL SFTTrainer for these rows, data tokenised with the student's chat template and
     labels masked to the completion (inspect `trainer.train_dataset["labels"]`)."""
-    from trl import SFTTrainer
-
+    SFTTrainer = _sft_trainer_class()
     check_examples(examples)
     train_rows = _conversational(examples, "train", settings.tasks)
     if not train_rows:
@@ -686,10 +692,62 @@ def reward_weighted_training_items(
     return items
 
 
+def answer_token_nll(model, inputs: dict):
+    """The NLL of every trained token (label != -100), with logits computed only where one is.
+
+    Returns (nll, answer, n_answers, top1): per trained token its NLL, the index of the answer it
+    belongs to (a row of a padded batch, an example of a padding-free one) and whether it was the
+    model's most likely token. `inputs` is a collated batch; its labels are consumed.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    targets = inputs.pop("labels")[:, 1:]  # position p predicts token p + 1
+    keep = (targets != -100).any(0).nonzero().flatten()
+    logits = model(**inputs, use_cache=False, logits_to_keep=keep).logits.float()
+    targets = targets[:, keep]
+    nll = F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="none")
+    if "cu_seq_lens_q" in inputs:  # one packed row: an example's span holds its positions
+        bounds = inputs["cu_seq_lens_q"].to(keep.device)
+        answer, n_answers = torch.searchsorted(bounds[1:], keep, right=True)[None], len(bounds) - 1
+    else:
+        answer, n_answers = torch.arange(len(targets), device=keep.device)[:, None].expand_as(targets), len(targets)
+    trained = targets != -100
+    return nll[trained], answer[trained], n_answers, (logits.argmax(-1) == targets)[trained]
+
+
+def _sft_trainer_class():
+    """TRL's SFTTrainer, scoring only the completion's tokens on a CPU.
+
+    On a CPU TRL's fused LM head projects every position through the vocabulary (it keeps only
+    the trained ones on Triton devices), three times over with its backward recomputation, and
+    computes the entropy of each: with a 350-token prompt and a 100-token answer that is most of
+    the head's work, and the head is a fifth of SmolLM2's FLOPs. Elsewhere TRL's loss runs as is.
+    """
+    from trl import SFTTrainer
+
+    class CompletionSFTTrainer(SFTTrainer):
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            if not self.args.use_cpu or return_outputs:
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            mode = "train" if model.training else "eval"
+            tokens = inputs["attention_mask"].sum() if "attention_mask" in inputs else inputs["input_ids"].numel()
+            nll, _, _, top1 = answer_token_nll(model, inputs)
+            loss = nll.sum() / (len(nll) if num_items_in_batch is None else num_items_in_batch)
+            if self.args.average_tokens_across_devices and num_items_in_batch is not None:
+                loss = loss * self.accelerator.num_processes
+            self._metrics[mode]["mean_token_accuracy"].append(top1.float().mean().item() if len(top1) else 0.0)
+            if mode == "train":
+                self._total_train_tokens += int(tokens)
+            self._metrics[mode]["num_tokens"] = [self._total_train_tokens]
+            return loss
+
+    return CompletionSFTTrainer
+
+
 def _weighted_sft_trainer_class():
     """SFTTrainer whose loss is mean over the batch of weight^3 x the answer's mean token NLL."""
     import torch
-    from trl import SFTTrainer
 
     class WeightedCollator:
         def __init__(self, base):
@@ -701,7 +759,7 @@ def _weighted_sft_trainer_class():
             batch["weights"] = weights
             return batch
 
-    class RewardWeightedTrainer(SFTTrainer):
+    class RewardWeightedTrainer(_sft_trainer_class()):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.data_collator = WeightedCollator(self.data_collator)
@@ -711,16 +769,18 @@ def _weighted_sft_trainer_class():
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             weights = inputs.pop("weights")
-            labels = inputs.pop("labels")
-            outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
-            loss = weighted_response_nll(outputs.logits, labels, weights)
-            return (loss, outputs) if return_outputs else loss
+            nll, answer, n_answers, _ = answer_token_nll(model, inputs)
+            total = nll.new_zeros(n_answers).index_add(0, answer, nll)
+            count = nll.new_zeros(n_answers).index_add(0, answer, torch.ones_like(nll))
+            loss = (weights.to(nll.device) ** 3 * total / count.clamp(min=1)).mean()
+            return (loss, None) if return_outputs else loss
 
     return RewardWeightedTrainer
 
 
 def weighted_response_nll(logits, labels, weights):
-    """mean_i( w_i^3 x mean NLL of answer i's tokens ); labels are -100 outside the answer."""
+    """mean_i( w_i^3 x mean NLL of answer i's tokens ); labels are -100 outside the answer.
+    The reference (padded rows, full logits) that the trainers' packed loss is checked against."""
     import torch.nn.functional as F
 
     shift_logits, shift_labels = logits[:, :-1].float(), labels[:, 1:]

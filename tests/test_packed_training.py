@@ -1,0 +1,110 @@
+"""Padding-free training: packed rows attend within each example only, and the trainers' losses,
+which project only the trained positions, equal the padded full-logits reference."""
+
+import json
+
+import pytest
+
+from reasonrank_assets.core import training
+from reasonrank_assets.core.attention import register_packed_sdpa
+from test_training import example, tiny_sft, toy_examples
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _model(model_dir, implementation):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, attn_implementation=implementation).eval()
+
+
+def test_packed_rows_give_each_example_its_own_logits_and_gradients(tiny_model_dir):
+    import torch
+
+    sequences = [[5, 9, 14, 3, 7, 22], [11, 4, 8], [30, 31, 6, 12, 13, 2, 19, 40]]
+    alone = _model(tiny_model_dir, "sdpa")
+    packed = _model(tiny_model_dir, register_packed_sdpa())
+    expected = [alone(input_ids=torch.tensor([s])).logits[0] for s in sequences]
+    ids = torch.tensor([sum(sequences, [])])
+    positions = torch.tensor([[i for s in sequences for i in range(len(s))]])
+    bounds = torch.tensor([0, 6, 9, 17], dtype=torch.int32)
+    out = packed(input_ids=ids, position_ids=positions, cu_seq_lens_q=bounds, cu_seq_lens_k=bounds, max_length_q=8, max_length_k=8).logits[0]
+    torch.testing.assert_close(out, torch.cat(expected), atol=1e-5, rtol=1e-5)
+    # Without the boundaries the later examples would attend to the earlier ones: they differ.
+    crossing = packed(input_ids=ids, position_ids=positions).logits[0]
+    assert not torch.allclose(crossing[6:], torch.cat(expected)[6:], atol=1e-3)
+    # Gradients agree too: the sum of the examples' losses, packed or alone.
+    for model, run in ((alone, lambda: sum(alone(input_ids=torch.tensor([s])).logits.sum() for s in sequences)),
+                       (packed, lambda: packed(input_ids=ids, position_ids=positions, cu_seq_lens_q=bounds).logits.sum())):
+        model.zero_grad()
+        run().backward()
+    for (name, a), b in zip(alone.named_parameters(), packed.parameters(), strict=True):
+        torch.testing.assert_close(a.grad, b.grad, atol=1e-4, rtol=1e-4, msg=name)
+
+
+def _reference_nll(model, trainer, features):
+    """Mean NLL over every completion token of `features`, each example padded alone, full logits."""
+    import torch
+    import torch.nn.functional as F
+
+    total, count = 0.0, 0
+    for f in features:
+        logits = model(input_ids=torch.tensor([f["input_ids"]])).logits[0, :-1]
+        labels = torch.tensor(f["labels"] if "labels" in f else [(-100 if m == 0 else t) for t, m in zip(f["input_ids"], f["completion_mask"])])[1:]
+        nll = F.cross_entropy(logits, labels, ignore_index=-100, reduction="sum")
+        total, count = total + nll.item(), count + int((labels != -100).sum())
+    return total / count
+
+
+def test_sft_trains_on_packed_rows_with_the_reference_loss(tiny_model_dir, tmp_path):
+    import torch
+
+    trainer = training.build_sft_trainer(toy_examples(), tiny_sft(tiny_model_dir, per_device_batch_size=4, effective_batch_size=4, dtype="float32"), tmp_path)
+    assert trainer.args.padding_free and trainer.model.config._attn_implementation == "packed_sdpa"
+    batch = next(iter(trainer.get_train_dataloader()))
+    assert batch["input_ids"].shape[0] == 1 and "attention_mask" not in batch  # one packed row, no padding
+    assert len(batch["cu_seq_lens_q"]) == 5  # four examples
+    features = [trainer.train_dataset[i] for i in range(len(trainer.train_dataset))]
+    by_ids = {tuple(f["input_ids"]): f for f in features}
+    bounds = batch["cu_seq_lens_q"].tolist()
+    in_batch = [by_ids[tuple(batch["input_ids"][0, a:b].tolist())] for a, b in zip(bounds[:-1], bounds[1:])]
+    with torch.no_grad():
+        expected = _reference_nll(trainer.model, trainer, in_batch)
+        loss = trainer.compute_loss(trainer.model, dict(batch))
+    assert loss.item() == pytest.approx(expected, rel=1e-4)
+
+
+def test_reward_weighted_loss_on_packed_rows_equals_the_padded_reference(tiny_model_dir, tmp_path):
+    import torch
+
+    rows = [
+        {"prompt": json.loads(example(f"w{i}", doc, "", 0)["prompt"]), "completion": [{"role": "assistant", "content": text}], "weight": w}
+        for i, (doc, text, w) in enumerate([("hops", "Relevance Label: 2 ##", 1.0), ("burr grinder coffee", "It is not. Relevance Label: 0 ##", 0.9), ("malt", "Label: 1 ##", 0.5)])
+    ]
+    model, tokenizer = training.load_student(str(tiny_model_dir), load_in_4bit=False, dtype="float32")
+    settings = tiny_sft(tiny_model_dir, per_device_batch_size=3, effective_batch_size=3)
+    trainer = training._weighted_sft_trainer_class()(
+        model=model, args=training._sft_config(settings, tmp_path, has_eval=False), train_dataset=training._dataset(rows), processing_class=tokenizer,
+    )
+    batch = next(iter(trainer.get_train_dataloader()))
+    assert "cu_seq_lens_q" in batch and batch["input_ids"].shape[0] == 1
+    bounds = batch["cu_seq_lens_q"].tolist()
+    ids = [batch["input_ids"][0, a:b].tolist() for a, b in zip(bounds[:-1], bounds[1:])]
+    labels = [batch["labels"][0, a:b].tolist() for a, b in zip(bounds[:-1], bounds[1:])]
+    width = max(map(len, ids))
+    padded = torch.tensor([x + [0] * (width - len(x)) for x in ids])
+    padded_labels = torch.tensor([x + [-100] * (width - len(x)) for x in labels])
+    mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x in ids])
+    with torch.no_grad():
+        expected = training.weighted_response_nll(model(input_ids=padded, attention_mask=mask).logits, padded_labels, batch["weights"])
+        loss = trainer.compute_loss(model, dict(batch))
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-4)
