@@ -108,3 +108,30 @@ def test_reward_weighted_loss_on_packed_rows_equals_the_padded_reference(tiny_mo
         expected = training.weighted_response_nll(model(input_ids=padded, attention_mask=mask).logits, padded_labels, batch["weights"])
         loss = trainer.compute_loss(model, dict(batch))
     assert loss.item() == pytest.approx(expected.item(), rel=1e-4)
+
+
+def test_cpu_profile_lora_on_a_bf16_base_follows_the_float32_reference(tiny_model_dir, tmp_path):
+    import torch
+
+    def losses(**overrides):
+        settings = training.SFTSettings.cpu_profile(
+            base_model=str(tiny_model_dir), max_steps=20, per_device_batch_size=3, effective_batch_size=3,
+            learning_rate=5e-2, save_steps=100, merge=False, **overrides,
+        )  # fmt: skip
+        trainer = training.build_sft_trainer(toy_examples(), settings, tmp_path / str(len(overrides)))
+        trainer.train()
+        return trainer, [h["loss"] for h in trainer.state.log_history if "loss" in h]
+
+    trainer, fast = losses()
+    assert (trainer.args.bf16, trainer.args.padding_free) == (True, True)
+    lora_layers = [m for m in trainer.model.modules() if hasattr(m, "cast_input_dtype_enabled")]
+    assert lora_layers and not any(m.cast_input_dtype_enabled for m in lora_layers)  # inputs stay bf16
+    assert {p.dtype for p in trainer.model.parameters() if p.requires_grad} == {torch.float32}  # the adapters
+    assert {p.dtype for p in trainer.model.parameters() if not p.requires_grad} == {torch.bfloat16}  # the base
+    _, reference = losses(dtype="float32", bf16=False)
+    assert len(fast) == len(reference) == 20
+    assert sum(fast[-5:]) < sum(fast[:5])  # it learns
+    assert sum(fast[-5:]) == pytest.approx(sum(reference[-5:]), rel=0.02), (fast, reference)
+    # Trained (full fine-tuning) weights are never held in bf16.
+    assert training.SFTSettings.cpu_profile(use_lora=False).dtype == "float32"
+    assert training.RefineSettings.cpu_profile(use_lora=False).dtype == "float32"

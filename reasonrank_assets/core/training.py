@@ -97,6 +97,7 @@ class SFTSettings(_Settings):
     max_grad_norm: float = 0.3
     weight_decay: float = 0.001
     max_length: int | None = None  # None: the longest example in the data (no truncation)
+    padding_free: bool = True  # a batch as one packed row, no padding (needs max_length None)
     dtype: str = "bfloat16"  # weights of a non-quantised model: "bfloat16" | "float32"
     bf16: bool = True  # bf16 mixed precision (autocast)
     gradient_checkpointing: bool = True
@@ -208,6 +209,9 @@ class RefineSettings(_Settings):
 
     @classmethod
     def cpu_profile(cls, method: str = "grpo", **overrides) -> RefineSettings:
+        """As SFTSettings.cpu_profile: a bf16 frozen base under LoRA, float32 weights that are trained."""
+        if not overrides.get("use_lora", True):
+            overrides = {"dtype": "float32", **overrides}
         profile = cls(
             method=method,
             **CPU_LORA,
@@ -428,6 +432,18 @@ def _curves(log_history: list[dict]) -> tuple[list[dict], list[dict]]:
     return loss, reward
 
 
+def _lora_inputs_in_autocast(trainer, settings):
+    """PEFT casts each adapted projection's input to the adapters' float32, and under bf16 autocast
+    the adapter's matmul casts it straight back: two copies of the activations per projection,
+    forward and backward. SFT runs every forward under autocast, so the casts can go (GRPO samples
+    outside autocast and keeps them)."""
+    if settings.bf16:
+        for module in trainer.model.modules():
+            if hasattr(module, "cast_input_dtype_enabled"):
+                module.cast_input_dtype_enabled = False
+    return trainer
+
+
 def _attach_progress(trainer, progress: Progress | None):
     """Send every Trainer log line (step, loss, rewards) to `progress` instead of printing it."""
     if progress is None:
@@ -511,7 +527,7 @@ def _sft_config(settings: SFTSettings, output_dir: Path, has_eval: bool, **extra
         max_length=settings.max_length,
         completion_only_loss=True,  # loss on the answer only, never on the prompt or padding
         # one packed row per batch, no padding (TRL refuses it with max_length, which it cannot enforce then)
-        padding_free=settings.max_length is None,
+        padding_free=settings.padding_free and settings.max_length is None,
         bf16=settings.bf16,
         gradient_checkpointing=settings.gradient_checkpointing,
         save_strategy="steps",
@@ -552,7 +568,7 @@ def build_sft_trainer(
         processing_class=tokenizer,
         peft_config=_lora_config(settings),
     )
-    return _attach_progress(trainer, progress)
+    return _attach_progress(_lora_inputs_in_autocast(trainer, settings), progress)
 
 
 def train_sft(
@@ -869,7 +885,7 @@ def _reward_weighted_trainer(examples, rollouts, settings: RefineSettings, model
         processing_class=tokenizer,
         peft_config=_lora_config(settings),
     )
-    return _attach_progress(trainer, progress), items
+    return _attach_progress(_lora_inputs_in_autocast(trainer, settings), progress), items
 
 
 def train_refined(
