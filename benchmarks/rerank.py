@@ -106,7 +106,8 @@ def main() -> int:
     parser.add_argument("--explain-batch-size", type=int, default=20, help="a whole NovelEval query / DL19 top-20 per generate call")
     parser.add_argument("--model", default=SMOLLM2, help="checkpoint directory or alias (default: SmolLM2-135M-Instruct)")
     parser.add_argument("--max-queries", type=int, default=None, help="cap per section (smoke runs)")
-    parser.add_argument("--only", choices=("throughput", "quality"), default=None, help="run one part only")
+    parser.add_argument("--only", choices=("throughput", "quality", "roofline"), default=None, help="run one part only")
+    parser.add_argument("--roofline-queries", type=int, default=2, help="DL19 queries timed against the roofline")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"skipped: real data not found at {DATA}")
@@ -119,9 +120,11 @@ def main() -> int:
           f"LLM budget {args.budget_minutes:.0f} min", flush=True)
     for name, (_, _, variant) in stages.items():
         print(f"# {name} first stage: {variant}")
-    if args.only != "quality":
+    if args.only in (None, "roofline"):
+        print_roofline(model_dir, stages, args)
+    if args.only in (None, "throughput"):
         print_throughput(model_dir, stages, args)
-    if args.only != "throughput":
+    if args.only in (None, "quality"):
         print_quality(model_dir, stages, args)
     print(f"\n# wall time {(time.time() - started) / 60:.1f} min")
     return 0
@@ -133,6 +136,64 @@ def print_throughput(model_dir, stages, args) -> None:
     for mode, n_pairs, max_new, size in (("label_only", 20, 1, args.batch_size), ("explain", 20, args.explain_max_new_tokens, args.explain_batch_size)):
         speeds = throughput(model_dir, novel, novel_bm25, mode, n_pairs, size, max_new)
         print(f"{'noveleval':10} {mode:12} {n_pairs:>5} {max_new:>7} {speeds[size]:8.2f} {speeds[1]:10.2f} {speeds[size] / speeds[1]:7.2f}x", flush=True)
+
+
+def print_roofline(model_dir, stages, args) -> None:
+    """Label-only at depth 100 and explain at depth 20 on DL19, against this run's own roofline.
+
+    Label-only is prefill: FLOPs = 2N per prefilled token plus attention (a query's shared prompt
+    head is prefilled once and counted once). Explain is mostly decoding: each step reads the
+    weights once for the whole batch and every running row's cached keys and values, so it is
+    timed step by step and its bytes per second are set against the copy bandwidth.
+    """
+    from transformers import AutoConfig
+
+    from reasonrank_assets.core import generation
+    from roofline import flops_formula, forward_flops, measure, non_embedding_parameters
+
+    config = AutoConfig.from_pretrained(model_dir)
+    roof = measure(config)
+    bench, run, _ = stages["dl19"]
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    queries = bench.queries[: args.roofline_queries]
+    docs = {q["query_id"]: [text[r["doc_id"]] for r in run if r["query_id"] == q["query_id"]] for q in queries}
+
+    label_only = rerank.Reranker.from_pretrained(model_dir, mode="label_only", batch_size=args.batch_size)
+    label_only.judge(queries[0]["query"], docs[queries[0]["query_id"]][:4])  # warm-up
+    flops, pairs, started = 0.0, 0, time.time()
+    for q in queries:
+        sequences = [label_only.backend.prompt_ids(q["query"], d, label_only.settings) for d in docs[q["query_id"]][:100]]
+        head = generation.common_prefix_length(sequences)
+        flops += forward_flops(config, head, head / 2, 0) + sum(forward_flops(config, len(s) - head, (len(s) + head) / 2, 1) for s in sequences)
+        label_only.judge(q["query"], docs[q["query_id"]][:100])
+        pairs += len(sequences)
+    seconds = time.time() - started
+    achieved = flops / seconds / 1e12
+    print(f"\n{roof.line()}\n{flops_formula(config)}")
+    print(f"label-only DL19 @100, {len(queries)} queries: {pairs / seconds:.2f} pairs/s, {achieved:.3f} TFLOP/s = {achieved / roof.bf16_tflops:.1%} of the bf16 matmul rate")
+    del label_only
+
+    explain = rerank.Reranker.from_pretrained(model_dir, mode="explain", batch_size=args.explain_batch_size, max_new_tokens=args.explain_max_new_tokens)
+    backend = explain.backend
+    layers, kv = config.num_hidden_layers, config.num_key_value_heads * (getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads)
+    weight_bytes = (non_embedding_parameters(config) + config.hidden_size * config.vocab_size) * 2  # bf16, output projection included
+    steps: list[tuple[float, int, int]] = []  # (time, running rows, prompt width)
+    pairs, started = 0, time.time()
+    for q in queries:
+        sequences = [backend.prompt_ids(q["query"], d, explain.settings) for d in docs[q["query_id"]][:20]]
+        width = max(map(len, sequences))
+        generation.generate(backend.model, sequences, backend.pad_id, args.explain_max_new_tokens, groups=[q["query_id"]] * len(sequences),
+                            tokenizer=backend.tokenizer, stop_strings=[explain.settings.stop], on_step=lambda rows, _, w=width: steps.append((time.perf_counter(), len(rows), w)))  # fmt: skip
+        pairs += len(sequences)
+    seconds = time.time() - started
+    # a step of a batch lies between two on_step calls of the same batch (not across queries)
+    gaps = [(b[0] - a[0], b[1], b[2]) for a, b in zip(steps, steps[1:]) if a[2] == b[2] and b[1] <= a[1]]
+    # the static cache holds prompt width + the answer budget; a step reads about prompt + half the answer
+    read = [weight_bytes + rows * layers * 2 * kv * 2 * (w + args.explain_max_new_tokens / 2) for _, rows, w in gaps]
+    rate = sum(read) / sum(t for t, _, _ in gaps) / 1e9
+    print(f"explain DL19 @20 ({args.explain_max_new_tokens} new tokens), {len(queries)} queries: {pairs / seconds:.2f} pairs/s; "
+          f"a decoding step reads {sum(read) / len(read) / 1e6:.0f} MB (weights + cached keys/values) in {1000 * sum(t for t, _, _ in gaps) / len(gaps):.0f} ms: "
+          f"{rate:.1f} GB/s = {rate / roof.copy_gbs:.0%} of the copy bandwidth, {rate / roof.gemv_gbs:.0%} of the one-row product's", flush=True)
 
 
 def print_quality(model_dir, stages, args) -> None:
