@@ -749,7 +749,7 @@ def _sft_trainer_class():
             mode = "train" if model.training else "eval"
             tokens = inputs["attention_mask"].sum() if "attention_mask" in inputs else inputs["input_ids"].numel()
             nll, _, _, top1 = answer_token_nll(model, inputs)
-            loss = nll.sum() / (len(nll) if num_items_in_batch is None else num_items_in_batch)
+            loss = nll.sum() / (max(len(nll), 1) if num_items_in_batch is None else num_items_in_batch)
             if self.args.average_tokens_across_devices and num_items_in_batch is not None:
                 loss = loss * self.accelerator.num_processes
             self._metrics[mode]["mean_token_accuracy"].append(top1.float().mean().item() if len(top1) else 0.0)
