@@ -14,7 +14,7 @@ length distribution of the answers (completion tokens), which sizes an explanati
     .venv/bin/python benchmarks/teacher_agreement.py --max-tokens 0        # the same, label only (much cheaper)
     uv sync --extra teacher                                                # once: the 1.5B teacher's wheels
     nice -n 10 .venv/bin/python benchmarks/teacher_agreement.py --model qwen2.5-coder-1.5b --max-tokens 0
-    nice -n 10 .venv/bin/python benchmarks/teacher_agreement.py --model qwen2.5-coder-1.5b --max-tokens 384 --limit 60
+    nice -n 10 .venv/bin/python benchmarks/teacher_agreement.py --model qwen2.5-coder-1.5b --max-tokens 384 --limit 42
     .venv/bin/python benchmarks/teacher_agreement.py --backend openai --base-url http://127.0.0.1:8000/v1 \\
         --model meta-llama/Llama-3.3-70B-Instruct                          # any OpenAI-compatible server
 """
@@ -32,6 +32,7 @@ DATA = ROOT.parent / "shared" / "data" / "noveleval"
 ROUND = 21  # NovelEval's questions: one passage of each per call to the teacher
 
 from reasonrank_assets.core import teacher as T  # noqa: E402
+from reasonrank_assets.core.rerank import EXPLAIN_BUDGET  # noqa: E402
 
 
 def noveleval_pairs(per_question: int | None = None, limit: int | None = None) -> tuple[list[dict], list[int]]:
@@ -74,7 +75,7 @@ def main() -> None:
     parser.add_argument("--model", default="smollm2-135m-instruct")
     parser.add_argument("--base-url", default=None)
     parser.add_argument("--api-key-env", default="OPENAI_API_KEY")
-    parser.add_argument("--max-tokens", type=int, default=128,
+    parser.add_argument("--max-tokens", type=int, default=EXPLAIN_BUDGET,
                         help="explanation budget (the method allows up to 1024); 0 (local backend): label only, no explanation")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--concurrency", type=int, default=50)
