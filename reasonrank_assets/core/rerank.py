@@ -33,8 +33,8 @@ from reasonrank_assets.core import generation, labels, prompts
 from reasonrank_assets.core.labels import LABELS, label_token_ids
 
 MODES = ("explain", "label_only")
-# The explanation budget: 2.6x the longest of the 1.5B teacher's explanations measured on NovelEval
-# (21 pairs: p50 64, p90 94, max 99 tokens, every one finished); answers that stop early leave the
+# The explanation budget: 2.4x the longest of the 1.5B teacher's explanations measured on NovelEval
+# (42 pairs: p50 71, p90 91, max 105 tokens, every one finished); answers that stop early leave the
 # batch, so the budget only bounds a runaway answer, and one cut by it still gets a forced label.
 # The method allows 1024 (configs/paper.yaml).
 EXPLAIN_BUDGET = 256
