@@ -5,6 +5,7 @@ the data itself and not any reader built on top of it.
 """
 
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -20,6 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "reasonrank_assets" / "data"
 SCRIPT = ROOT / "scripts" / "make_embedded_data.py"
+CONTENT = ROOT / "scripts" / "embedded_data"
 SITES = ["gardening.stackexchange.com", "homebrew.stackexchange.com"]
 OUTPUTS = [f"stackexchange/{site}/Posts.xml" for site in SITES] + ["pages.warc.gz"]
 
@@ -180,3 +182,37 @@ def test_generator_reproduces_the_committed_bytes(tmp_path):
     assert written == sorted(OUTPUTS)
     for name in OUTPUTS:
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"{name} differs: rerun the generator"
+
+
+BAD_CONTENT = [
+    # (file under scripts/embedded_data, text to replace, replacement, what the one line must name)
+    ("stackexchange/homebrew.stackexchange.com.yaml", "  score: 9\n", "  score: nine\n",
+     ["homebrew.stackexchange.com.yaml", "questions[0]", "'score'"]),
+    ("stackexchange/gardening.stackexchange.com.yaml", "    accepted: true\n", "    acepted: true\n",
+     ["gardening.stackexchange.com.yaml", "answers[0]", "'acepted'"]),
+    ("hosts.yaml", "navigation:\n", "navigation: [\n", ["hosts.yaml", "not valid YAML"]),
+    ("pages/yeastlab.example.net/learn-stuck-fermentation.md", "---\nurl:", "url:",
+     ["learn-stuck-fermentation.md", "front matter"]),
+    ("pages/yeastlab.example.net/learn-stuck-fermentation.md", "published: 2018-09-12", "published: last year",
+     ["learn-stuck-fermentation.md", "'published'"]),
+    ("pages/yeastlab.example.net/learn-stuck-fermentation.md", "url: https://yeastlab.example.net/learn/stuck-",
+     "url: https://yeastlab.example.net/learn/", ["cited but no page written", "learn/stuck-fermentation"]),
+]
+
+
+@pytest.mark.parametrize("name, old, new, named", BAD_CONTENT, ids=[case[3][-1] for case in BAD_CONTENT])
+def test_bad_content_stops_the_generator_with_one_line(tmp_path, name, old, new, named):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    target = content / name
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    out = tmp_path / "out"
+    args = [sys.executable, str(SCRIPT), "--content", str(content), "--out", str(out)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr, done.stderr
+    for part in named:
+        assert part in done.stderr
+    assert not out.exists()  # nothing written from a broken content folder
