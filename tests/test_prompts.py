@@ -34,6 +34,12 @@ from reasonrank_assets.core.prompts import parse_queries, parse_relevance
         ("Relevance Label: 0, 1 or 2\nThe document is about PyTorch.", None, "bad_label"),
         ("Relevance Label: <0, 1 or 2> ##", None, "bad_label"),
         ("Relevance Label: 0/1/2\nIt answers it.\nRelevance Label: 2 ##", 2, "ok"),
+        # The label in prose, as Qwen2.5-Coder-1.5B writes it after explaining (NovelEval answers).
+        ("It does not mention his annual income. Therefore, the relevance label is 0.", 0, "ok"),
+        ("It does not say where he went. The relevance label for this document is 1.", 1, "ok"),
+        ("The relevance label would be 2 ##", 2, "ok"),
+        ("Give it a relevance label of 0, 1 or 2.", None, "bad_label"),
+        ("The relevance label is hard to choose here.", None, "bad_label"),
     ],
 )
 def test_parse_relevance_real_world_answers(answer, label, status):

@@ -65,8 +65,13 @@ class RelevanceParse:
 
 
 # "Relevance Label", "relevance_label", "RELEVANCE LABEL" ... then markdown or punctuation, then the value.
+# Teachers also say it in prose: "Therefore, the relevance label (for this document) is 0."
 # A "-" right before a digit is a sign, not markdown: "Relevance Label: -1" is a bad label.
-LABEL_PATTERN = r"relevance[\s_-]*label\b(?:[\s*_`#:=–>\[\(]|-(?!\d))*"
+LABEL_PATTERN = (
+    r"relevance[\s_-]*label\b"
+    r"(?:\s+for\s+(?:this|the)\s+(?:document|page|passage))?(?:\s+(?:is|would\s+be|should\s+be|will\s+be|of)\b)?"
+    r"(?:[\s*_`#:=–>\[\(]|-(?!\d))*"
+)
 _LABEL = re.compile(LABEL_PATTERN, re.IGNORECASE)
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 # Longest phrases first: "not relevant" must not read as "relevant".
