@@ -156,6 +156,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
+    parser.add_argument("--scheduler", default="constant_with_warmup", help="learning-rate schedule (a transformers lr_scheduler_type)")
+    parser.add_argument("--warmup-ratio", type=float, default=0.03)
+    parser.add_argument("--eval-checkpoints", action="store_true", help="also score every saved checkpoint (full fine-tuning): a learning curve")
     parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
     parser.add_argument("--score-dtype", default="float32", help="student dtype when reranking (label probabilities are read from it)")
     parser.add_argument("--skip-baselines", action="store_true", help="only the arms (no MiniLM, no untrained SmolLM2)")
@@ -205,8 +208,10 @@ def main() -> None:
         settings = training.SFTSettings.cpu_profile(
             max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=args.batch, learning_rate=args.lr,
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
+            lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4,
         )  # fmt: skip
-        tag = f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-n{len(chosen)}-s{steps}-b{args.batch}{'' if args.balance else '-unbalanced'}"
+        tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
+               f"-b{args.batch}{'' if args.balance else '-unbalanced'}")  # fmt: skip
         t = time.perf_counter()
         manifest = training.train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
@@ -217,6 +222,10 @@ def main() -> None:
             "train_runtime_s": manifest["metrics"].get("train_runtime_s"),
         }  # fmt: skip
         print(f"  {arm}: {json.dumps(facts[arm])}", flush=True)
+        if args.eval_checkpoints and args.full:
+            saved = sorted((args.work / tag / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+            for checkpoint in saved[:-1]:  # the last one is the final model, scored below
+                model_rows(table, f"{arm} student at {checkpoint.name}", str(checkpoint), args, queries, bench, first_stage)
         model_rows(table, f"{arm} student ({tag})", manifest["checkpoint"], args, queries, bench, first_stage)
 
     table.print(f"TREC DL 2019 test half ({len(queries)} queries), reranking Anserini BM25 top-{args.depth}; nDCG@10 x100, paired t-test vs BM25")
