@@ -103,7 +103,7 @@ def politeness(log, window: int = 10) -> tuple[float, float]:
 def bench_crawl(hosts: int, pages: int, rate: float, latency: float) -> list[tuple]:
     import httpx, protego, trafilatura  # noqa: F401,E401 -- one-off import time is not crawl time
 
-    from reasonrank_assets.core.crawl import CrawlConfig, crawl
+    from reasonrank_assets.core.web.crawl import CrawlConfig, crawl
 
     ports_in, ports_out = Pipe(duplex=False)
     control, child_control = Pipe()
@@ -182,7 +182,7 @@ def synthetic_posts(path: Path, gigabytes: float) -> None:
 
 def ingest_child(path: str) -> None:
     """Runs in its own process so that its peak RSS is the ingestion's alone."""
-    from reasonrank_assets.core.stackexchange import QuestionRules, read_posts, select_questions
+    from reasonrank_assets.core.web.stackexchange import QuestionRules, read_posts, select_questions
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

@@ -17,7 +17,7 @@ The recipe, the same for every arm (only who labels differs):
 - `training_data.build_training_examples` (the asset's function) makes the rows, decontaminated
   with its 13-gram check against every test-half query and candidate passage; then `--train-pairs`
   of them, balanced over the arm's labels unless `--no-balance`;
-- `training.train_sft` (CPU profile: LoRA r16 on every projection, merged; `--full` for full
+- `train_sft` (CPU profile: LoRA r16 on every projection, merged; `--full` for full
   fine-tuning), label-only completions ("Relevance Label: N ##").
 
 Systems: BM25 (the run itself), all-MiniLM-L6-v2 cosine, SmolLM2 untrained and each arm's
@@ -46,7 +46,15 @@ SITE = "dl19"
 HUMAN_TO_TEACHER = {0: 0, 1: 1, 2: 2, 3: 2}
 ARMS = ("oracle", "self_taught", "teacher_1.5b")
 
-from reasonrank_assets.core import benchmarks, metrics, models, prompts, rerank, retrieval, teacher, training, training_data  # noqa: E402
+from reasonrank_assets.core import models, prompts  # noqa: E402
+from reasonrank_assets.core.dataset import training_data
+from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval
+from reasonrank_assets.core.teacher.backends import make_teacher
+from reasonrank_assets.core.teacher.cache import AnswerCache
+from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.tasks import judge_pairs
+from reasonrank_assets.core.training.settings import SFTSettings
+from reasonrank_assets.core.training.sft import train_sft
 
 
 def split_queries(queries: list[dict]) -> tuple[set[str], set[str]]:
@@ -76,9 +84,9 @@ def human_judgments(pairs: list[dict], qrels: list[dict]) -> list[dict]:
 
 def teacher_judgments(pairs: list[dict], model: str, max_tokens: int, cache_dir: Path, summary: dict) -> list[dict]:
     """A local teacher's judgments through the project's cached teacher (label-only at 0 tokens)."""
-    config = teacher.TeacherConfig(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8)
-    with teacher.AnswerCache(cache_dir) as cache:
-        return teacher.judge_pairs(pairs, teacher.make_teacher(config), cache, summary=summary)
+    config = TeacherConfig(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8)
+    with AnswerCache(cache_dir) as cache:
+        return judge_pairs(pairs, make_teacher(config), cache, summary=summary)
 
 
 def select(rows: list[dict], n: int, balance: bool, seed: int) -> list[dict]:
@@ -205,7 +213,7 @@ def main() -> None:
         rows, report = training_data.build_training_examples(judgments, questions, [], contamination, data_config)
         chosen = select(rows, args.train_pairs, args.balance, args.seed)
         steps = max(1, math.ceil(len(chosen) * args.epochs / args.batch))
-        settings = training.SFTSettings.cpu_profile(
+        settings = SFTSettings.cpu_profile(
             max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=args.batch, learning_rate=args.lr,
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
             lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4,
@@ -213,7 +221,7 @@ def main() -> None:
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
                f"-b{args.batch}{'' if args.balance else '-unbalanced'}")  # fmt: skip
         t = time.perf_counter()
-        manifest = training.train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))
+        manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
         facts[arm] = {
             "teacher": summary, "judged_labels": dict(Counter(j["label"] for j in judgments)), "decontamination": report["decontamination"],

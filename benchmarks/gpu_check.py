@@ -66,7 +66,8 @@ def training_rows() -> list[dict]:
 
 
 def qlora_sft(state: dict) -> str:
-    from reasonrank_assets.core.training import SFTSettings, train_sft
+    from reasonrank_assets.core.training.settings import SFTSettings
+    from reasonrank_assets.core.training.sft import train_sft
 
     settings = SFTSettings.cpu_profile(
         base_model=state["base"], load_in_4bit=True, dtype="bfloat16", bf16=True, learning_rate=1e-3,
@@ -86,7 +87,7 @@ def _labels(reranker) -> list[int | None]:
 
 
 def _label_probs(path: str, **settings) -> list[tuple[float, float, float]]:
-    from reasonrank_assets.core.rerank import Reranker
+    from reasonrank_assets.core.evaluation.rerank import Reranker
 
     reranker = Reranker.from_pretrained(path, mode="label_only", **settings)
     probs = [answer.label_probs for answer, _ in reranker.judge(QUESTION, list(TAUGHT))]
@@ -101,7 +102,7 @@ def _max_gap(a, b) -> float:
 def transformers_bf16(state: dict) -> str:
     import torch
 
-    from reasonrank_assets.core.rerank import Reranker
+    from reasonrank_assets.core.evaluation.rerank import Reranker
 
     reranker = Reranker.from_pretrained(state["student"], device="cuda", dtype="bfloat16", max_new_tokens=64)
     parameter = next(reranker.backend.model.parameters())
@@ -119,7 +120,8 @@ def transformers_bf16(state: dict) -> str:
 
 def grpo(state: dict) -> str:
     from reasonrank_assets.core import prompts
-    from reasonrank_assets.core.training import RefineSettings, train_refined
+    from reasonrank_assets.core.training.refine import train_refined
+    from reasonrank_assets.core.training.settings import RefineSettings
 
     rows = [{"example_id": f"g{i}", "split": "train", "task": "relevance", "label": 2,
              "prompt": json.dumps(prompts.relevance_messages(QUESTION, doc)), "completion": prompts.relevance_completion("x", 2)}
@@ -143,7 +145,10 @@ def _free_port() -> int:
 
 
 def _judge(url: str, model: str, cache_dir: Path) -> list[dict]:
-    from reasonrank_assets.core.teacher import AnswerCache, OpenAITeacher, TeacherConfig, judge_pairs
+    from reasonrank_assets.core.teacher.backends import OpenAITeacher
+    from reasonrank_assets.core.teacher.cache import AnswerCache
+    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.tasks import judge_pairs
 
     teacher = OpenAITeacher(TeacherConfig(model=model, base_url=url, api_key_env=None, concurrency=8, max_tokens=64))
     pairs = [{"site": "check", "pair_id": f"p{i}", "question_id": "q", "question": QUESTION, "url": f"u{i}", "document": doc}
@@ -193,7 +198,7 @@ def vllm_teacher(state: dict) -> str:
 
 
 def vllm_reranker(state: dict) -> str:
-    from reasonrank_assets.core.rerank import Reranker
+    from reasonrank_assets.core.evaluation.rerank import Reranker
 
     reranker = Reranker.from_pretrained(state["student"], backend="vllm", dtype="bfloat16", max_new_tokens=64)
     labels = _labels(reranker)

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 
-from reasonrank_assets.core import benchmarks, metrics, prompts, rerank, retrieval  # noqa: E402
+from reasonrank_assets.core import prompts  # noqa: E402
+from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval
 from reasonrank_assets.core.models import SMOLLM2, resolve_model  # noqa: E402
 
 

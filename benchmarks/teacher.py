@@ -30,7 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "trec-dl-2019"
 SERVER = ROOT / "tests" / "openai_server.py"  # the test suite's real OpenAI-compatible server
 
-from reasonrank_assets.core import teacher as T  # noqa: E402
+from reasonrank_assets.core.teacher.backends import make_teacher
+from reasonrank_assets.core.teacher.cache import AnswerCache
+from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.tasks import judge_pairs
 
 
 @contextmanager
@@ -68,11 +71,11 @@ def dl19_pairs(limit: int) -> list[dict]:
 
 
 def materialize(pairs: list[dict], url: str, cache_dir: Path, concurrency: int) -> tuple[float, dict, list[dict]]:
-    config = T.TeacherConfig(base_url=url, model="bench-teacher", api_key_env=None, concurrency=concurrency, max_tokens=256)
+    config = TeacherConfig(base_url=url, model="bench-teacher", api_key_env=None, concurrency=concurrency, max_tokens=256)
     summary: dict = {}
     started = time.perf_counter()
-    with T.AnswerCache(cache_dir) as cache:
-        rows = T.judge_pairs(pairs, T.make_teacher(config), cache, summary=summary)
+    with AnswerCache(cache_dir) as cache:
+        rows = judge_pairs(pairs, make_teacher(config), cache, summary=summary)
     return time.perf_counter() - started, summary, rows
 
 

@@ -31,8 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "noveleval"
 ROUND = 21  # NovelEval's questions: one passage of each per call to the teacher
 
-from reasonrank_assets.core import teacher as T  # noqa: E402
-from reasonrank_assets.core.rerank import EXPLAIN_BUDGET  # noqa: E402
+from reasonrank_assets.core.evaluation.metrics import label_agreement
+from reasonrank_assets.core.teacher.backends import make_teacher
+from reasonrank_assets.core.teacher.cache import AnswerCache
+from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.tasks import judge_pairs, relevance_prompts
+from reasonrank_assets.core.evaluation.rerank import EXPLAIN_BUDGET  # noqa: E402
 
 
 def noveleval_pairs(per_question: int | None = None, limit: int | None = None) -> tuple[list[dict], list[int]]:
@@ -88,31 +92,31 @@ def main() -> None:
     args = parser.parse_args()
 
     pairs, gold = noveleval_pairs(args.per_question, args.limit)
-    config = T.TeacherConfig(
+    config = TeacherConfig(
         backend=args.backend, model=args.model, base_url=args.base_url, api_key_env=args.api_key_env,
         max_tokens=args.max_tokens, batch_size=args.batch_size, concurrency=args.concurrency,
         force_label=not args.no_force_label,
     )
-    teacher = T.make_teacher(config)
+    teacher = make_teacher(config)
     calls, elapsed, summary = 0, 0.0, {}
-    with T.AnswerCache(args.cache) as cache:
+    with AnswerCache(args.cache) as cache:
         if args.cached_only:
-            cached = cache.get_many(item.key for item in T.relevance_prompts(pairs, teacher))
-            kept = [i for i, item in enumerate(T.relevance_prompts(pairs, teacher)) if item.key in cached]
+            cached = cache.get_many(item.key for item in relevance_prompts(pairs, teacher))
+            kept = [i for i, item in enumerate(relevance_prompts(pairs, teacher)) if item.key in cached]
             pairs, gold = [pairs[i] for i in kept], [gold[i] for i in kept]
         else:
             if hasattr(teacher, "_load"):
                 teacher._load()  # loading the local model is not throughput
             for start in range(0, len(pairs), ROUND):
                 started = time.perf_counter()
-                T.judge_pairs(pairs[start : start + ROUND], teacher, cache, summary=summary)
+                judge_pairs(pairs[start : start + ROUND], teacher, cache, summary=summary)
                 calls, elapsed = calls + summary["calls"], elapsed + time.perf_counter() - started
                 print(f"  {min(start + ROUND, len(pairs))}/{len(pairs)} pairs, {calls} asked in {elapsed:.0f} s", file=sys.stderr, flush=True)
-        rows = T.judge_pairs(pairs, teacher, cache, summary=summary)  # every answer is cached by now
+        rows = judge_pairs(pairs, teacher, cache, summary=summary)  # every answer is cached by now
 
     majority = Counter(gold).most_common(1)[0][0]
-    baseline = T.label_agreement(gold, [majority] * len(gold))
-    result = T.label_agreement(gold, [row["label"] for row in rows])
+    baseline = label_agreement(gold, [majority] * len(gold))
+    result = label_agreement(gold, [row["label"] for row in rows])
     expected = [None if r["label_probs"] is None else round(sum(i * p for i, p in enumerate(r["label_probs"]))) for r in rows]
     print(f"NovelEval, {len(pairs)} pairs; teacher {args.backend}:{args.model}, max_tokens={args.max_tokens},"
           f" force_label={config.force_label}")
@@ -127,7 +131,7 @@ def main() -> None:
     print_result(f"baseline: always {majority}", baseline)
     print_result("teacher", result, baseline)
     if any(e is not None for e in expected):
-        print_result("teacher, rounded expected label from label probabilities", T.label_agreement(gold, expected), baseline)
+        print_result("teacher, rounded expected label from label probabilities", label_agreement(gold, expected), baseline)
 
 
 if __name__ == "__main__":

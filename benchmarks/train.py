@@ -43,7 +43,8 @@ def explained_rows(n_pairs: int, seed: int = 0) -> list[dict]:
     """`training_examples` rows: judged pairs of the DL19 train half (alternate query ids), a seeded draw."""
     import random
 
-    from reasonrank_assets.core import benchmarks, prompts
+    from reasonrank_assets.core import prompts
+    from reasonrank_assets.core.evaluation import benchmarks
 
     data = ROOT.parent / "shared" / "data" / "trec-dl-2019"
     if not data.exists():
@@ -65,13 +66,14 @@ def explained_rows(n_pairs: int, seed: int = 0) -> list[dict]:
 
 
 def sft_run(rows, steps: int, work: Path, name: str, **overrides) -> dict:
-    from reasonrank_assets.core import training
+    from reasonrank_assets.core.training.settings import SFTSettings
+    from reasonrank_assets.core.training.sft import train_sft
 
     logs: list[dict] = []
-    settings = training.SFTSettings.cpu_profile(
+    settings = SFTSettings.cpu_profile(
         max_steps=steps, effective_batch_size=BATCH, per_device_batch_size=BATCH, save_steps=10_000, **overrides
     )
-    manifest = training.train_sft(rows, settings, work / name, progress=logs.append)
+    manifest = train_sft(rows, settings, work / name, progress=logs.append)
     runtime = next(log["train_runtime"] for log in logs if "train_runtime" in log)
     losses = [log["loss"] for log in logs if "loss" in log]
     return {"tokens": max(log.get("num_tokens", 0) for log in logs), "seconds": runtime, "losses": losses, "manifest": manifest}
@@ -93,7 +95,7 @@ def torch_loop(rows, steps: int, path: str) -> dict:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from reasonrank_assets.core.training import weighted_response_nll
+    from reasonrank_assets.core.training.refine import weighted_response_nll
 
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).train()
@@ -150,14 +152,15 @@ def generation_only(rows, checkpoint: str, k: int, new_tokens: int, steps: int, 
 
 
 def grpo_step_seconds(rows, base: str, work: Path, args, **overrides) -> float:
-    from reasonrank_assets.core import training
+    from reasonrank_assets.core.training.refine import train_refined
+    from reasonrank_assets.core.training.settings import RefineSettings
 
-    settings = training.RefineSettings.cpu_profile(
+    settings = RefineSettings.cpu_profile(
         "grpo", max_steps=args.grpo_steps, k=args.k, prompts_per_step=1, per_device_batch_size=args.k,
         max_completion_length=args.completion_tokens, save_steps=10_000, **overrides,
     )  # fmt: skip
     logs: list[dict] = []
-    training.train_refined(rows, None, Path(base), settings, work, progress=logs.append)
+    train_refined(rows, None, Path(base), settings, work, progress=logs.append)
     step_times = [log["step_time"] for log in logs if "step_time" in log][1:]  # the first step warms up
     return sum(step_times) / len(step_times)
 
@@ -177,7 +180,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     from reasonrank_assets.core.models import resolve_model
-    from reasonrank_assets.core.training import CPU_LORA
+    from reasonrank_assets.core.training.settings import CPU_LORA
 
     base = resolve_model("smollm2-135m-instruct")
     config, tokenizer = AutoConfig.from_pretrained(base), AutoTokenizer.from_pretrained(base)

@@ -69,7 +69,7 @@ def _add_collection(parser: argparse.ArgumentParser, corpus: bool = True) -> Non
 
 def _collection(args: argparse.Namespace) -> tuple[list[dict], list[dict], list[dict]]:
     """(queries, documents, qrels) from whichever of --benchmark, --beir or files was given."""
-    from reasonrank_assets.core import benchmarks, trec
+    from reasonrank_assets.core.evaluation import benchmarks, trec
 
     if args.benchmark:
         bench = benchmarks.load_benchmark(args.benchmark, args.domain)
@@ -87,7 +87,7 @@ def _collection(args: argparse.Namespace) -> tuple[list[dict], list[dict], list[
 
 
 def _configure_rerank(parser: argparse.ArgumentParser) -> None:
-    from reasonrank_assets.core.rerank import MODES, RerankSettings
+    from reasonrank_assets.core.evaluation.rerank import MODES, RerankSettings
 
     defaults = RerankSettings()
     parser.add_argument("--model", required=True, help="checkpoint directory, hub id, or an offline alias: smollm2-135m-instruct, qwen2.5-coder-1.5b")
@@ -107,7 +107,8 @@ def _configure_rerank(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_rerank(args: argparse.Namespace) -> int:
-    from reasonrank_assets.core import io, rerank, trec
+    from reasonrank_assets.core import io
+    from reasonrank_assets.core.evaluation import rerank, trec
 
     if bool(args.run) == bool(args.requests):
         raise ValueError("give exactly one of --run (with a collection) or --requests")
@@ -177,7 +178,7 @@ def _check_model(name: str) -> None:
 
 
 def _load_reranker(args: argparse.Namespace, settings):
-    from reasonrank_assets.core import rerank
+    from reasonrank_assets.core.evaluation import rerank
 
     try:
         return rerank.Reranker.from_pretrained(args.model, settings)
@@ -191,7 +192,7 @@ def _first_stage(args: argparse.Namespace, queries: list[dict], documents: list[
     A query without text is an error (it would be dropped); a repeated (query, doc) keeps its best
     place only, so it is judged and written once.
     """
-    from reasonrank_assets.core import retrieval
+    from reasonrank_assets.core.evaluation import retrieval
 
     rows = retrieval.read_run(args.run)  # ranks 1..n per query, by score
     if not rows:
@@ -230,7 +231,7 @@ def _queries_source(args: argparse.Namespace) -> str:
 
 
 def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
-    from reasonrank_assets.core.metrics import MEASURES
+    from reasonrank_assets.core.evaluation.metrics import MEASURES
 
     parser.add_argument("--run", type=Path, nargs="+", required=True, help="TREC run file(s) to score")
     parser.add_argument("--baseline", type=Path, help="run to paired-test against (e.g. the first stage)")
@@ -241,7 +242,7 @@ def _configure_evaluate(parser: argparse.ArgumentParser) -> None:
 
 
 def _measure(name: str) -> str:
-    from reasonrank_assets.core.metrics import parse_measure
+    from reasonrank_assets.core.evaluation.metrics import parse_measure
 
     try:
         parse_measure(name)
@@ -253,7 +254,7 @@ def _measure(name: str) -> str:
 def _run_evaluate(args: argparse.Namespace) -> int:
     if args.domain == "all":
         return _evaluate_domains(args)
-    from reasonrank_assets.core import metrics
+    from reasonrank_assets.core.evaluation import metrics
 
     queries, _, qrels = _collection(args)
     if not qrels:
@@ -279,7 +280,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace, path: Path, qrels: list[dict], queries: list[dict] | None) -> dict:
     """One run's evaluation; a run that cannot score anything says so (it scores 0, or nothing)."""
-    from reasonrank_assets.core import metrics, retrieval
+    from reasonrank_assets.core.evaluation import metrics, retrieval
 
     run = retrieval.read_run(path)
     result = metrics.evaluate(run, qrels, queries, args.measures)
@@ -304,7 +305,7 @@ def _finite(value):
 
 def _evaluate_domains(args: argparse.Namespace) -> int:
     """`--domain all`: each --run is a folder of `<domain>.trec` files; per-domain rows, then the mean."""
-    from reasonrank_assets.core import benchmarks
+    from reasonrank_assets.core.evaluation import benchmarks
 
     if not args.benchmark:
         raise ValueError("--domain all needs --benchmark")
@@ -335,7 +336,7 @@ def _evaluate_domains(args: argparse.Namespace) -> int:
 def _plot(path: Path, scored: list[tuple[str, str, dict]]) -> None:
     """(domain, run, aggregate) triples -> the nDCG@10 bar chart, its path on stderr."""
     from reasonrank_assets import figures
-    from reasonrank_assets.core.metrics import HEADLINE
+    from reasonrank_assets.core.evaluation.metrics import HEADLINE
 
     rows = [{"measure": HEADLINE, "domain": d, "system": run, "value": 100 * agg[HEADLINE], "reference": False} for d, run, agg in scored if HEADLINE in agg]
     if not rows:
@@ -358,7 +359,7 @@ def _domain_runs(folder: Path, domains: list[str]) -> dict[str, Path]:
 
 
 def _p_values(result: dict, baseline: dict | None) -> dict:
-    from reasonrank_assets.core.metrics import paired_test
+    from reasonrank_assets.core.evaluation.metrics import paired_test
 
     if baseline is None:
         return {}
@@ -378,7 +379,7 @@ def _configure_bm25(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_bm25(args: argparse.Namespace) -> int:
-    from reasonrank_assets.core import retrieval, trec
+    from reasonrank_assets.core.evaluation import retrieval, trec
 
     _check_output(args.output, "-o")
     queries, documents, _ = _collection(args)
@@ -432,7 +433,8 @@ def _write_rows(path: Path, rows: list[dict]) -> None:
 
 def _contamination_texts(path: Path) -> list[str]:
     """A BRIGHT topics folder (queries and gold answers), or a queries or corpus file."""
-    from reasonrank_assets.core import trec, training_data
+    from reasonrank_assets.core.dataset import training_data
+    from reasonrank_assets.core.evaluation import trec
 
     if path.is_dir():
         return training_data.load_contamination_texts(str(path))
@@ -443,7 +445,7 @@ def _contamination_texts(path: Path) -> list[str]:
 
 
 def _configure_teach(parser: argparse.ArgumentParser) -> None:
-    from reasonrank_assets.core.teacher import TeacherConfig
+    from reasonrank_assets.core.teacher.config import TeacherConfig
 
     defaults = TeacherConfig()
     parser.add_argument("--pairs", type=Path, help="candidate_pairs rows (.parquet or .jsonl): site, pair_id, question_id, question, url, document")
@@ -472,32 +474,39 @@ def _configure_teach(parser: argparse.ArgumentParser) -> None:
 
 def _run_teach(args: argparse.Namespace) -> int:
     """Pairs in; the teacher's cached answers; training_examples rows out (the assets' core calls)."""
-    from reasonrank_assets.core import pairs, retrieval, teacher, training, training_data
+    from reasonrank_assets.core.dataset import pairs, training_data
+    from reasonrank_assets.core.evaluation import retrieval
+    from reasonrank_assets.core.teacher.backends import make_teacher
+    from reasonrank_assets.core.teacher.batch import export_recording, import_batch
+    from reasonrank_assets.core.teacher.cache import AnswerCache
+    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.tasks import generate_queries, judge_pairs, query_prompts, relevance_prompts
+    from reasonrank_assets.core.training.examples import load_rows
 
     if bool(args.pairs) == bool(args.run):
         raise ValueError("give exactly one of --pairs or --run (with --queries and --corpus, --beir or --benchmark)")
     data_settings = _settings(training_data.TrainingDataConfig, _key_values(args.data, "--data"), "--data")
     flags = {"backend": args.backend, "model": args.model, "base_url": args.base_url, "api_key_env": args.api_key_env}
-    config = _settings(teacher.TeacherConfig, flags | _key_values(args.teacher, "--teacher"), "--teacher")
+    config = _settings(TeacherConfig, flags | _key_values(args.teacher, "--teacher"), "--teacher")
     contamination = [text for path in args.contamination for text in _contamination_texts(path)]
     if args.pairs:
-        candidates = training.load_rows(args.pairs)
+        candidates = load_rows(args.pairs)
     else:
         queries, documents, _ = _collection(args)
         candidates = pairs.pairs_from_run(queries, documents, retrieval.read_run(args.run), args.depth, args.site)
     if not candidates:
         raise ValueError("no candidate pairs: the run's queries are not among the queries given")
     questions = list({(p["site"], p["question_id"]): {"site": p["site"], "question_id": p["question_id"], "text": p["question"]} for p in candidates}.values())
-    client = teacher.make_teacher(config)
+    client = make_teacher(config)
     summary: dict = {}
-    with teacher.AnswerCache(args.cache or Path(args.home) / "teacher_cache") as cache:
+    with AnswerCache(args.cache or Path(args.home) / "teacher_cache") as cache:
         if args.recording:
-            print(f"recording {args.recording}: {teacher.import_batch(args.recording, None, cache)}", file=sys.stderr)
-        judgments = teacher.judge_pairs(candidates, client, cache, summary=summary, progress=reporter("teacher", "pairs"))
-        search_queries = teacher.generate_queries(questions, client, cache, progress=reporter("teacher queries", "questions")) if args.queries_task else []
+            print(f"recording {args.recording}: {import_batch(args.recording, None, cache)}", file=sys.stderr)
+        judgments = judge_pairs(candidates, client, cache, summary=summary, progress=reporter("teacher", "pairs"))
+        search_queries = generate_queries(questions, client, cache, progress=reporter("teacher queries", "questions")) if args.queries_task else []
         if args.record:
-            items = teacher.relevance_prompts(candidates, client) + (teacher.query_prompts(questions, client) if args.queries_task else [])
-            print(f"recorded {teacher.export_recording(items, cache, client.model, args.record)} answers -> {args.record}", file=sys.stderr)
+            items = relevance_prompts(candidates, client) + (query_prompts(questions, client) if args.queries_task else [])
+            print(f"recorded {export_recording(items, cache, client.model, args.record)} answers -> {args.record}", file=sys.stderr)
     rows, report = training_data.build_training_examples(judgments, questions, search_queries, contamination, data_settings)
     _write_rows(args.output, rows)
     if args.judgments:
@@ -525,7 +534,7 @@ def _configure_train(parser: argparse.ArgumentParser) -> None:
 def _run_train(args: argparse.Namespace) -> int:
     """SFT, then rollouts (reward-weighted) and refinement: the stages the training assets run,
     with the same job files, in this process. Prints the final checkpoint directory."""
-    from reasonrank_assets.core import train_worker
+    from reasonrank_assets import training_worker
 
     if not args.examples.exists():
         raise FileNotFoundError(f"--examples {args.examples}: no such file")
@@ -537,7 +546,7 @@ def _run_train(args: argparse.Namespace) -> int:
     jobs = []
     for name, folder, settings, flag in plan:
         job = {"examples": str(args.examples), "output_dir": str(args.output / folder), "profile": args.profile, "settings": _key_values(settings, flag)}
-        train_worker.build_settings(name, job)  # every stage's settings are checked before any trains
+        training_worker.build_settings(name, job)  # every stage's settings are checked before any trains
         jobs.append((name, job))
     outputs: dict[str, dict] = {}
     for name, job in jobs:
@@ -546,7 +555,7 @@ def _run_train(args: argparse.Namespace) -> int:
         if name == "refine" and "rollouts" in outputs:
             job["rollouts"] = outputs["rollouts"]["rollouts"]
         print(f"{name} -> {job['output_dir']}", file=sys.stderr, flush=True)
-        outputs[name] = train_worker.run_stage(name, job, progress=training_reporter(name, lambda line: print(line, file=sys.stderr, flush=True)))
+        outputs[name] = training_worker.run_stage(name, job, progress=training_reporter(name, lambda line: print(line, file=sys.stderr, flush=True)))
     print(outputs.get("refine", outputs["sft"])["checkpoint"])
     return 0
 

@@ -11,12 +11,12 @@ import os
 import time
 from pathlib import Path
 
-from reasonrank_assets.core import stackexchange
+from reasonrank_assets.core.web import stackexchange
 
 
 def register_partitions(instance, project) -> tuple[list[str], list[str]]:
     """Add a partition per site in the inbox and per configured benchmark domain."""
-    from reasonrank_assets.core import benchmarks
+    from reasonrank_assets.core.evaluation import benchmarks
     from reasonrank_assets.defs.partitions import domain_partitions, site_partitions
 
     sites = sorted(stackexchange.find_site_dumps(Path(project.inbox)))

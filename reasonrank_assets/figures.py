@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from reasonrank_assets.core import metrics, training
+from reasonrank_assets.core.evaluation import metrics
 from reasonrank_assets.core.io import atomic_path
 
 
@@ -60,4 +60,26 @@ def training_curves(manifest_file: Path, path: Path) -> Path | None:
     manifest = json.loads(Path(manifest_file).read_text())
     if not manifest.get("metrics", {}).get("loss_curve"):
         return None
-    return training.plot_curves(manifest, path)
+    return plot_curves(manifest, path)
+
+
+def plot_curves(manifest: dict, path: Path) -> Path:
+    """A PNG of the loss curve (and the mean reward, when refined by GRPO)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = manifest["metrics"]
+    panels = [("loss", metrics["loss_curve"])] + ([("reward", metrics["reward_curve"])] if metrics.get("reward_curve") else [])
+    figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.2), squeeze=False)
+    for axis, (name, points) in zip(axes[0], panels, strict=True):
+        axis.plot([p["step"] for p in points], [p[name] for p in points], marker="." if len(points) < 50 else None)
+        axis.set_xlabel("step")
+        axis.set_ylabel(name)
+        axis.grid(alpha=0.3)
+    figure.suptitle(f"{manifest['stage']} ({manifest['method']})")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return Path(path)

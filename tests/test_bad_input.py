@@ -9,8 +9,8 @@ import zlib
 import dagster as dg
 
 from reasonrank_assets.core import embedded
-from reasonrank_assets.core.stackexchange import QuestionRules, read_posts, select_questions
 from reasonrank_assets.core.warehouse import Warehouse
+from reasonrank_assets.core.web.stackexchange import QuestionRules, read_posts, select_questions
 from reasonrank_assets.defs import data
 from reasonrank_assets.defs.partitions import site_partitions
 from reasonrank_assets.defs.resources import Project, WarehouseIOManager

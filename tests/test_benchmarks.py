@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from reasonrank_assets.core import benchmarks
+from reasonrank_assets.core.evaluation import benchmarks
 
 EXAMPLES = [
     {"id": "0", "query": "Why do moths fly to lamps?", "reasoning": "r", "excluded_ids": ["N/A"], "gold_ids": ["moth/Phototaxis_0.txt", "moth/Phototaxis_0.txt"], "gold_ids_long": ["moth/Phototaxis.txt"], "gold_answer": "a"},

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from reasonrank_assets.core.crawl import CrawlConfig, CrawlState, crawl
-from reasonrank_assets.core.webpages import WarcAppender, content_hash, read_warc_record
+from reasonrank_assets.core.web.crawl import CrawlConfig, CrawlState, crawl
+from reasonrank_assets.core.web.webpages import WarcAppender, content_hash, read_warc_record
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAGRAPH = "Citra is an American aroma hop with strong citrus and tropical fruit notes. " * 6
@@ -336,7 +336,7 @@ def test_responses_in_the_warc_without_a_row_are_recovered_not_refetched(site, t
 KILLED_CRAWL = """
 import sys
 from pathlib import Path
-from reasonrank_assets.core.crawl import CrawlConfig, CrawlState, crawl
+from reasonrank_assets.core.web.crawl import CrawlConfig, CrawlState, crawl
 urls = sys.argv[2:]
 crawl(urls, Path(sys.argv[1]), CrawlConfig(allowed_networks=("127.0.0.0/8",), per_host_rate=10, concurrency=6,
                                            timeout_s=5))

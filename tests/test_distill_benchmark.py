@@ -5,7 +5,8 @@ import importlib.util
 from collections import Counter
 from pathlib import Path
 
-from reasonrank_assets.core import benchmarks, retrieval, training_data
+from reasonrank_assets.core.dataset import training_data
+from reasonrank_assets.core.evaluation import benchmarks, retrieval
 
 ROOT = Path(__file__).resolve().parents[1]
 

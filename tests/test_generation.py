@@ -5,7 +5,7 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from reasonrank_assets.core import rerank
+from reasonrank_assets.core.evaluation import rerank
 from reasonrank_assets.core.generation import attention, common_prefix_length, generate, prefill, register_grouped_eager
 
 

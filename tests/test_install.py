@@ -90,7 +90,10 @@ from vllm import LLM, SamplingParams
 assert torch.version.cuda, torch.__version__
 assert hasattr(torch.ops.torchvision, "nms")
 import reasonrank_assets.definitions
-from reasonrank_assets.core import rerank, teacher, training, train_worker
+from reasonrank_assets import training_worker
+from reasonrank_assets.core.evaluation import rerank
+from reasonrank_assets.core.teacher import backends
+from reasonrank_assets.core.training import refine, rollouts, sft
 print(torch.__version__, torchvision.__version__, transformers.__version__, trl.__version__, peft.__version__, vllm.__version__, bitsandbytes.__version__)
 """
 

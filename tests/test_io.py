@@ -6,7 +6,8 @@ import stat
 
 import pytest
 
-from reasonrank_assets.core import io, trec
+from reasonrank_assets.core import io
+from reasonrank_assets.core.evaluation import trec
 from reasonrank_assets.core.warehouse import Warehouse
 
 UMASK = 0o027  # neither the usual 022 nor mkstemp's 077, so a mode that ignores it shows

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reasonrank_assets.core import metrics
+from reasonrank_assets.core.evaluation import metrics
 
 QRELS = [
     {"query_id": "q1", "doc_id": "a", "relevance": 2},

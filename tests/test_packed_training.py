@@ -4,10 +4,14 @@ which project only the trained positions, equal the padded full-logits reference
 import json
 
 import pytest
-
-from reasonrank_assets.core import training
-from reasonrank_assets.core.attention import register_packed_sdpa
 from test_training import example, tiny_sft, toy_examples
+
+from reasonrank_assets.core.attention import register_packed_sdpa
+from reasonrank_assets.core.training.examples import to_dataset
+from reasonrank_assets.core.training.refine import weighted_response_nll, weighted_sft_trainer_class
+from reasonrank_assets.core.training.runs import load_student
+from reasonrank_assets.core.training.settings import RefineSettings, SFTSettings
+from reasonrank_assets.core.training.sft import build_sft_trainer, sft_config
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +72,7 @@ def _reference_nll(model, trainer, features):
 def test_sft_trains_on_packed_rows_with_the_reference_loss(tiny_model_dir, tmp_path):
     import torch
 
-    trainer = training.build_sft_trainer(toy_examples(), tiny_sft(tiny_model_dir, per_device_batch_size=4, effective_batch_size=4, dtype="float32"), tmp_path)
+    trainer = build_sft_trainer(toy_examples(), tiny_sft(tiny_model_dir, per_device_batch_size=4, effective_batch_size=4, dtype="float32"), tmp_path)
     assert trainer.args.padding_free and trainer.model.config._attn_implementation == "packed_sdpa"
     batch = next(iter(trainer.get_train_dataloader()))
     assert batch["input_ids"].shape[0] == 1 and "attention_mask" not in batch  # one packed row, no padding
@@ -90,10 +94,10 @@ def test_reward_weighted_loss_on_packed_rows_equals_the_padded_reference(tiny_mo
         {"prompt": json.loads(example(f"w{i}", doc, "", 0)["prompt"]), "completion": [{"role": "assistant", "content": text}], "weight": w}
         for i, (doc, text, w) in enumerate([("hops", "Relevance Label: 2 ##", 1.0), ("burr grinder coffee", "It is not. Relevance Label: 0 ##", 0.9), ("malt", "Label: 1 ##", 0.5)])
     ]
-    model, tokenizer = training.load_student(str(tiny_model_dir), load_in_4bit=False, dtype="float32")
+    model, tokenizer = load_student(str(tiny_model_dir), load_in_4bit=False, dtype="float32")
     settings = tiny_sft(tiny_model_dir, per_device_batch_size=3, effective_batch_size=3)
-    trainer = training._weighted_sft_trainer_class()(
-        model=model, args=training._sft_config(settings, tmp_path, has_eval=False), train_dataset=training._dataset(rows), processing_class=tokenizer,
+    trainer = weighted_sft_trainer_class()(
+        model=model, args=sft_config(settings, tmp_path, has_eval=False), train_dataset=to_dataset(rows), processing_class=tokenizer,
     )
     batch = next(iter(trainer.get_train_dataloader()))
     assert "cu_seq_lens_q" in batch and batch["input_ids"].shape[0] == 1
@@ -105,7 +109,7 @@ def test_reward_weighted_loss_on_packed_rows_equals_the_padded_reference(tiny_mo
     padded_labels = torch.tensor([x + [-100] * (width - len(x)) for x in labels])
     mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x in ids])
     with torch.no_grad():
-        expected = training.weighted_response_nll(model(input_ids=padded, attention_mask=mask).logits, padded_labels, batch["weights"])
+        expected = weighted_response_nll(model(input_ids=padded, attention_mask=mask).logits, padded_labels, batch["weights"])
         loss = trainer.compute_loss(model, dict(batch))
     assert loss.item() == pytest.approx(expected.item(), rel=1e-4)
 
@@ -114,11 +118,11 @@ def test_cpu_profile_lora_on_a_bf16_base_follows_the_float32_reference(tiny_mode
     import torch
 
     def losses(**overrides):
-        settings = training.SFTSettings.cpu_profile(
+        settings = SFTSettings.cpu_profile(
             base_model=str(tiny_model_dir), max_steps=20, per_device_batch_size=3, effective_batch_size=3,
             learning_rate=5e-2, save_steps=100, merge=False, **overrides,
         )  # fmt: skip
-        trainer = training.build_sft_trainer(toy_examples(), settings, tmp_path / str(len(overrides)))
+        trainer = build_sft_trainer(toy_examples(), settings, tmp_path / str(len(overrides)))
         trainer.train()
         return trainer, [h["loss"] for h in trainer.state.log_history if "loss" in h]
 
@@ -133,5 +137,5 @@ def test_cpu_profile_lora_on_a_bf16_base_follows_the_float32_reference(tiny_mode
     assert sum(fast[-5:]) < sum(fast[:5])  # it learns
     assert sum(fast[-5:]) == pytest.approx(sum(reference[-5:]), rel=0.02), (fast, reference)
     # Trained (full fine-tuning) weights are never held in bf16.
-    assert training.SFTSettings.cpu_profile(use_lora=False).dtype == "float32"
-    assert training.RefineSettings.cpu_profile(use_lora=False).dtype == "float32"
+    assert SFTSettings.cpu_profile(use_lora=False).dtype == "float32"
+    assert RefineSettings.cpu_profile(use_lora=False).dtype == "float32"

@@ -1,7 +1,7 @@
 """Candidate pairs: cited pages first, then BM25 candidates from the crawled pool."""
 
 from reasonrank_assets.core import warehouse
-from reasonrank_assets.core.pairs import build_candidate_pairs, pair_id
+from reasonrank_assets.core.dataset.pairs import build_candidate_pairs, pair_id
 
 SITE = "beer.stackexchange.com"
 

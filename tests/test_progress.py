@@ -6,9 +6,11 @@ from openai_server import OpenAIServer
 from test_crawl import Site, fast_config
 from test_teacher import KEY_ENV, config, make_pairs
 
-from reasonrank_assets.core import teacher as T
-from reasonrank_assets.core.crawl import crawl
 from reasonrank_assets.core.progress import BarReporter, LineReporter, counted, progress_line, reporter
+from reasonrank_assets.core.teacher.backends import make_teacher
+from reasonrank_assets.core.teacher.cache import AnswerCache
+from reasonrank_assets.core.teacher.tasks import judge_pairs
+from reasonrank_assets.core.web.crawl import crawl
 
 
 def test_a_line_says_share_rate_and_eta():
@@ -55,12 +57,12 @@ def test_a_terminal_gets_a_bar_with_rate_and_eta(monkeypatch):
 def test_the_teacher_reports_each_answer_and_a_cached_rerun_reports_none(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_ENV, "sk-test")
     calls: list[tuple[int, int]] = []
-    with OpenAIServer() as server, T.AnswerCache(tmp_path / "cache") as cache:
-        client = T.make_teacher(config(server))
-        T.judge_pairs(make_pairs(6), client, cache, progress=lambda done, total: calls.append((done, total)))
+    with OpenAIServer() as server, AnswerCache(tmp_path / "cache") as cache:
+        client = make_teacher(config(server))
+        judge_pairs(make_pairs(6), client, cache, progress=lambda done, total: calls.append((done, total)))
         assert sorted(calls) == [(i, 6) for i in range(1, 7)]
         calls.clear()
-        T.judge_pairs(make_pairs(6), client, cache, progress=lambda done, total: calls.append((done, total)))
+        judge_pairs(make_pairs(6), client, cache, progress=lambda done, total: calls.append((done, total)))
         assert calls == []
 
 

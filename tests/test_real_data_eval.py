@@ -2,7 +2,7 @@
 
 import pytest
 
-from reasonrank_assets.core import benchmarks, metrics, retrieval
+from reasonrank_assets.core.evaluation import benchmarks, metrics, retrieval
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-
 from tiny_models import bf16_expected_labels, expected_from, float32_expected_labels
 
-from reasonrank_assets.core import labels, prompts, rerank
-from reasonrank_assets.core.rerank import Judgment, RawAnswer, RerankSettings
+from reasonrank_assets.core import labels, prompts
+from reasonrank_assets.core.evaluation import rerank
+from reasonrank_assets.core.evaluation.rerank import Judgment, RawAnswer, RerankSettings
 
 
 def judged(doc_id, rank, label, expected=None, status="ok"):

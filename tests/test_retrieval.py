@@ -2,7 +2,7 @@
 
 import pytest
 
-from reasonrank_assets.core import retrieval
+from reasonrank_assets.core.evaluation import retrieval
 
 DOCS = [
     {"doc_id": "d0", "text": "Fleas live for about a year when a host is available."},

@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from reasonrank_assets.core import rewards
-from reasonrank_assets.core.rewards import Candidate
+from reasonrank_assets.core.training import rewards
+from reasonrank_assets.core.training.rewards import Candidate
 
 
 def test_label_agreement_is_graded_by_distance():
@@ -88,7 +88,7 @@ def test_reward_weighted_items_disagreement_weight():
 
 def test_weighted_response_nll_is_weight_cubed_times_answer_nll():
     torch = pytest.importorskip("torch")
-    from reasonrank_assets.core.training import weighted_response_nll
+    from reasonrank_assets.core.training.refine import weighted_response_nll
 
     logits = torch.zeros(2, 4, 3)  # uniform over 3 tokens: every token's NLL is log 3
     logits[1, 1, 2] = 5.0  # answer 1's first answer token is predicted well

@@ -7,14 +7,14 @@ from pathlib import Path
 import py7zr
 import pytest
 
-from reasonrank_assets.core.stackexchange import (
+from reasonrank_assets.core.web.stackexchange import (
     DumpError,
     QuestionRules,
     find_site_dumps,
     read_posts,
     select_questions,
 )
-from reasonrank_assets.core.urls import normalize_url
+from reasonrank_assets.core.web.urls import normalize_url
 
 
 def row(**attrs) -> str:

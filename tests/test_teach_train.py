@@ -16,8 +16,13 @@ from openai_server import OpenAIServer, default_answer
 from test_teacher import _cached_answers, _wait_for
 
 from reasonrank_assets.cli import main
-from reasonrank_assets.core import prompts, training
-from reasonrank_assets.core import teacher as T
+from reasonrank_assets.core import prompts
+from reasonrank_assets.core.teacher.backends import make_teacher
+from reasonrank_assets.core.teacher.batch import export_recording, import_batch
+from reasonrank_assets.core.teacher.cache import AnswerCache
+from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.tasks import judge_pairs, relevance_prompts
+from reasonrank_assets.core.training.examples import load_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "reasonrank_assets.cli"]
@@ -54,7 +59,7 @@ def test_teach_records_then_a_recording_alone_rebuilds_the_same_rows(collection,
     with OpenAIServer() as server:
         assert main(teach_args(folder, server, folder / "cache", folder / "examples.parquet", "--record", str(recording))) == 0
         assert server.answered == 18  # 6 queries x the top 3 of the run
-    rows = training.load_rows(folder / "examples.parquet")
+    rows = load_rows(folder / "examples.parquet")
     assert len(rows) == 18 and {r["split"] for r in rows} == {"train"}
     assert all(r["label"] == expected(queries, docs, r["question_id"], r["url"]) for r in rows)
     assert "18 asked" in capsys.readouterr().err
@@ -68,23 +73,23 @@ def test_teach_records_then_a_recording_alone_rebuilds_the_same_rows(collection,
         args = teach_args(folder, server, folder / "fresh-cache", folder / "again.jsonl", "--recording", str(recording))
         assert main(args) == 0
         assert server.received == 0
-    again = training.load_rows(folder / "again.jsonl")
+    again = load_rows(folder / "again.jsonl")
     assert [(r["example_id"], r["completion"], r["label"]) for r in again] == [(r["example_id"], r["completion"], r["label"]) for r in rows]
 
 
 def test_recording_round_trip_keeps_every_answer_field_and_is_byte_stable(tmp_path):
     pairs = [{"site": "s", "pair_id": f"p{i}", "question_id": 1, "question": "hops?", "url": f"u{i}", "document": f"page {i} on hops"} for i in range(4)]
     with OpenAIServer() as server:
-        teacher = T.make_teacher(T.TeacherConfig(base_url=server.url, model="test-teacher", api_key_env=None, concurrency=2))
-        items = T.relevance_prompts(pairs, teacher)
-        with T.AnswerCache(tmp_path / "a") as cache:
-            T.judge_pairs(pairs, teacher, cache)
-            assert T.export_recording(items, cache, teacher.model, tmp_path / "one.jsonl.gz") == 4
-            assert T.export_recording(items, cache, teacher.model, tmp_path / "two.jsonl.gz") == 4
+        teacher = make_teacher(TeacherConfig(base_url=server.url, model="test-teacher", api_key_env=None, concurrency=2))
+        items = relevance_prompts(pairs, teacher)
+        with AnswerCache(tmp_path / "a") as cache:
+            judge_pairs(pairs, teacher, cache)
+            assert export_recording(items, cache, teacher.model, tmp_path / "one.jsonl.gz") == 4
+            assert export_recording(items, cache, teacher.model, tmp_path / "two.jsonl.gz") == 4
             original = cache.get_many(i.key for i in items)
     assert (tmp_path / "one.jsonl.gz").read_bytes() == (tmp_path / "two.jsonl.gz").read_bytes()
-    with T.AnswerCache(tmp_path / "b") as fresh:
-        assert T.import_batch(tmp_path / "one.jsonl.gz", None, fresh) == {"stored": 4}
+    with AnswerCache(tmp_path / "b") as fresh:
+        assert import_batch(tmp_path / "one.jsonl.gz", None, fresh) == {"stored": 4}
         restored = fresh.get_many(i.key for i in items)
     assert all(original[k].label_probs is not None for k in original)  # the server gave logprobs
     for key, answer in original.items():
@@ -107,7 +112,7 @@ def test_teach_killed_mid_run_resumes_without_asking_an_answered_prompt_again(co
         assert done.returncode == 0, done.stderr
         assert server.answered == 18  # every pair paid exactly once
         assert "8 from the cache, 10 asked" in done.stderr
-    rows = training.load_rows(folder / "examples.jsonl")
+    rows = load_rows(folder / "examples.jsonl")
     assert sorted(r["label"] for r in rows) == sorted(expected(queries, docs, f"q{i}", f"d{i}-{j}") for i in range(6) for j in range(3))
 
 

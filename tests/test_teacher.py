@@ -19,7 +19,12 @@ from openai_server import OpenAIServer, default_answer
 from tiny_models import bf16_expected_labels, expected_from, float32_expected_labels
 
 from reasonrank_assets.core import prompts, warehouse
-from reasonrank_assets.core import teacher as T
+from reasonrank_assets.core.evaluation.metrics import label_agreement
+from reasonrank_assets.core.teacher.backends import TeacherAuthError, make_teacher
+from reasonrank_assets.core.teacher.batch import export_batch, import_batch
+from reasonrank_assets.core.teacher.cache import AnswerCache, cache_key
+from reasonrank_assets.core.teacher.config import RELEVANCE, Answer, TeacherConfig, config_from_dict
+from reasonrank_assets.core.teacher.tasks import generate_queries, judge_pairs, relevance_outcome, relevance_prompts
 
 KEY_ENV = "REASONRANK_TEST_TEACHER_KEY"
 
@@ -36,16 +41,16 @@ def expected_label(pair: dict) -> int:
     return prompts.parse_relevance(default_answer(prompts.relevance_messages(pair["question"], pair["document"]))).label
 
 
-def config(server: OpenAIServer, **overrides) -> T.TeacherConfig:
+def config(server: OpenAIServer, **overrides) -> TeacherConfig:
     settings = dict(base_url=server.url, model="test-teacher", api_key_env=KEY_ENV, concurrency=4, timeout_s=5.0,
                     backoff_s=0.01, max_retries=2, max_tokens=256)
-    return T.TeacherConfig(**(settings | overrides))
+    return TeacherConfig(**(settings | overrides))
 
 
 def judge(server, pairs, cache_dir: Path, **overrides):
     summary: dict = {}
-    with T.AnswerCache(cache_dir) as cache:
-        rows = T.judge_pairs(pairs, T.make_teacher(config(server, **overrides)), cache, summary=summary)
+    with AnswerCache(cache_dir) as cache:
+        rows = judge_pairs(pairs, make_teacher(config(server, **overrides)), cache, summary=summary)
     return rows, summary
 
 
@@ -73,10 +78,10 @@ def test_judges_every_pair_then_an_unchanged_rerun_makes_zero_calls(tmp_path):
 
 def test_cache_key_covers_model_prompt_and_sampling_but_not_endpoint_or_key(tmp_path):
     messages = prompts.relevance_messages("q", "d")
-    base = T.cache_key("m", "relevance", messages, {"temperature": 0.0, "max_tokens": 10})
-    assert base != T.cache_key("m2", "relevance", messages, {"temperature": 0.0, "max_tokens": 10})
-    assert base != T.cache_key("m", "relevance", messages, {"temperature": 0.7, "max_tokens": 10})
-    assert base != T.cache_key("m", "relevance", prompts.relevance_messages("q", "d2"), {"temperature": 0.0, "max_tokens": 10})
+    base = cache_key("m", "relevance", messages, {"temperature": 0.0, "max_tokens": 10})
+    assert base != cache_key("m2", "relevance", messages, {"temperature": 0.0, "max_tokens": 10})
+    assert base != cache_key("m", "relevance", messages, {"temperature": 0.7, "max_tokens": 10})
+    assert base != cache_key("m", "relevance", prompts.relevance_messages("q", "d2"), {"temperature": 0.0, "max_tokens": 10})
     # Two servers of the same model share answers; changing max_tokens does not.
     pairs = make_pairs(3)
     with OpenAIServer() as one, OpenAIServer() as two:
@@ -183,11 +188,11 @@ def test_logprobs_refused_by_the_server_are_dropped_and_the_answers_kept(tmp_pat
         assert summary["logprobs"] is False
         assert [r["parse_status"] for r in rows] == ["ok"] * 3 and all(r["label_probs"] is None for r in rows)
         assert server.received == 4  # one refusal, then every request without logprobs
-        assert T.make_teacher(config(server)).probe() == {"logprobs": False}
+        assert make_teacher(config(server)).probe() == {"logprobs": False}
     with OpenAIServer(logprobs="ignore") as server:
-        assert T.make_teacher(config(server)).probe() == {"logprobs": False}
+        assert make_teacher(config(server)).probe() == {"logprobs": False}
     with OpenAIServer() as server:
-        assert T.make_teacher(config(server)).probe() == {"logprobs": True}
+        assert make_teacher(config(server)).probe() == {"logprobs": True}
 
 
 def test_api_key_comes_from_the_named_env_var_and_is_stored_nowhere(tmp_path, monkeypatch):
@@ -204,7 +209,7 @@ def test_api_key_comes_from_the_named_env_var_and_is_stored_nowhere(tmp_path, mo
 def test_the_key_is_redacted_from_every_stored_and_logged_error(tmp_path, monkeypatch, caplog):
     secret = "sk-test-0123456789-secret"
     monkeypatch.setenv(KEY_ENV, secret)
-    caplog.set_level(logging.DEBUG, logger=T.__name__)
+    caplog.set_level(logging.DEBUG, logger="reasonrank_assets.core.teacher")
     # The server echoes the Authorization header in its error bodies, as some proxies do.
     with OpenAIServer(faults=["500", "500", "403"], echo_auth=True) as server:
         rows, _ = judge(server, make_pairs(3), tmp_path / "cache", concurrency=1, max_retries=1)
@@ -222,30 +227,30 @@ def test_the_first_401_stops_the_run_with_one_line_naming_the_variable(tmp_path,
         monkeypatch.setenv(KEY_ENV, secret)
         judge(server, pairs[:3], tmp_path / "cache")  # paid for: kept whatever happens next
         monkeypatch.delenv(KEY_ENV)
-        with pytest.raises(T.TeacherAuthError) as unset:
+        with pytest.raises(TeacherAuthError) as unset:
             judge(server, pairs, tmp_path / "cache")
         assert server.received - 3 <= 4  # the calls in flight at the first 401, not one per pair
-        with pytest.raises(T.TeacherAuthError) as probed:
-            T.make_teacher(config(server)).probe()
+        with pytest.raises(TeacherAuthError) as probed:
+            make_teacher(config(server)).probe()
         monkeypatch.setenv(KEY_ENV, "sk-wrong-key")
-        with pytest.raises(T.TeacherAuthError) as wrong:
+        with pytest.raises(TeacherAuthError) as wrong:
             judge(server, pairs, tmp_path / "cache")
     assert str(unset.value) == str(probed.value) == f"the teacher at {server.url} answered 401 Unauthorized: the environment variable {KEY_ENV} (api_key_env) is not set"
     assert str(wrong.value).endswith(f"refused the key in the environment variable {KEY_ENV}")
     # The server's body echoed the wrong key: it is chained to nothing the user sees.
     assert "sk-wrong-key" not in "".join(traceback.format_exception(wrong.value))
-    with T.AnswerCache(tmp_path / "cache") as cache:
+    with AnswerCache(tmp_path / "cache") as cache:
         assert len(cache) == 3
 
 
 def test_bad_input_names_the_record_and_field():
     pair = make_pairs(1)[0] | {"document": None}
     with pytest.raises(ValueError, match=r"p0|example.org/0.*document|document"):
-        T.judge_pairs([pair], T.make_teacher(T.TeacherConfig()), None)
+        judge_pairs([pair], make_teacher(TeacherConfig()), None)
     with pytest.raises(ValueError, match="unknown teacher settings \\['temprature'\\]"):
-        T.config_from_dict({"temprature": 0})
+        config_from_dict({"temprature": 0})
     with pytest.raises(ValueError, match="backend"):
-        T.TeacherConfig(backend="vllm")
+        TeacherConfig(backend="vllm")
 
 
 # -- search queries ----------------------------------------------------------------------------
@@ -264,9 +269,9 @@ def test_generate_queries_parses_dedups_and_reports_status(tmp_path):
     questions = [{"site": "beer", "question_id": i, "text": f"{kind} question about hops"} for i, kind in enumerate(answers)]
     questions.append({"site": "beer", "question_id": 9, "text": "full broken question"})
     with OpenAIServer(answer, fault_when=lambda body: "broken" in json.dumps(body) and "500") as server:
-        with T.AnswerCache(tmp_path / "cache") as cache:
-            teacher = T.make_teacher(config(server, max_retries=0, query_max_tokens=128))
-            rows = T.generate_queries(questions, teacher, cache)
+        with AnswerCache(tmp_path / "cache") as cache:
+            teacher = make_teacher(config(server, max_retries=0, query_max_tokens=128))
+            rows = generate_queries(questions, teacher, cache)
     by_question = {}
     for row in rows:
         by_question.setdefault(row["question_id"], []).append(row)
@@ -284,18 +289,21 @@ def test_generate_queries_parses_dedups_and_reports_status(tmp_path):
 _JUDGE_SCRIPT = textwrap.dedent(
     """
     import json, sys
-    from reasonrank_assets.core import teacher as T
+    from reasonrank_assets.core.teacher.backends import make_teacher
+    from reasonrank_assets.core.teacher.cache import AnswerCache
+    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.tasks import judge_pairs
     pairs = json.load(open(sys.argv[1]))
-    config = T.TeacherConfig(base_url=sys.argv[2], model="test-teacher", api_key_env=None, concurrency=4, backoff_s=0.01)
-    with T.AnswerCache(sys.argv[3]) as cache:
-        rows = T.judge_pairs(pairs, T.make_teacher(config), cache)
+    config = TeacherConfig(base_url=sys.argv[2], model="test-teacher", api_key_env=None, concurrency=4, backoff_s=0.01)
+    with AnswerCache(sys.argv[3]) as cache:
+        rows = judge_pairs(pairs, make_teacher(config), cache)
     json.dump(rows, open(sys.argv[4], "w"))
     """
 )
 
 
 def _cached_answers(cache_dir: Path) -> int:
-    path = cache_dir / T.AnswerCache.FILE_NAME
+    path = cache_dir / AnswerCache.FILE_NAME
     if not path.exists():
         return 0
     with sqlite3.connect(path, timeout=5) as conn:
@@ -344,9 +352,9 @@ def test_kill_9_mid_run_then_rerun_pays_exactly_one_answer_per_pair(tmp_path):
 def test_batch_jsonl_export_then_import_fills_the_cache(tmp_path):
     pairs = make_pairs(3)
     with OpenAIServer() as server:
-        teacher = T.make_teacher(config(server))
-        with T.AnswerCache(tmp_path / "cache") as cache:
-            assert T.export_batch(T.relevance_prompts(pairs, teacher), teacher, cache, tmp_path / "batch.jsonl") == 3
+        teacher = make_teacher(config(server))
+        with AnswerCache(tmp_path / "cache") as cache:
+            assert export_batch(relevance_prompts(pairs, teacher), teacher, cache, tmp_path / "batch.jsonl") == 3
             # Play the batch runner: answer each request line with the same server's completion.
             lines = [json.loads(line) for line in (tmp_path / "batch.jsonl").read_text().splitlines()]
             assert {line["url"] for line in lines} == {"/v1/chat/completions"}
@@ -354,13 +362,13 @@ def test_batch_jsonl_export_then_import_fills_the_cache(tmp_path):
                        for line in lines[:2]]
             outputs.append({"custom_id": lines[2]["custom_id"], "response": None, "error": {"message": "expired"}})
             (tmp_path / "out.jsonl").write_text("\n".join(json.dumps(o) for o in outputs))
-            assert T.import_batch(tmp_path / "out.jsonl", teacher, cache) == {"stored": 2, "failed": 1}
-            rows = T.judge_pairs(pairs, teacher, cache)
+            assert import_batch(tmp_path / "out.jsonl", teacher, cache) == {"stored": 2, "failed": 1}
+            rows = judge_pairs(pairs, teacher, cache)
         assert server.received == 1  # only the expired line was asked over HTTP
     assert [r["label"] for r in rows] == [expected_label(p) for p in pairs]
     (tmp_path / "bad.jsonl").write_text(json.dumps({"custom_id": "nonsense"}) + "\n")
     with pytest.raises(ValueError, match="bad.jsonl:1: custom_id 'nonsense'"):
-        T.import_batch(tmp_path / "bad.jsonl", teacher, T.AnswerCache(tmp_path / "cache"))
+        import_batch(tmp_path / "bad.jsonl", teacher, AnswerCache(tmp_path / "cache"))
 
 
 # -- the local transformers backend ---------------------------------------------------------------
@@ -370,49 +378,49 @@ def test_local_backend_forces_a_label_and_records_it(tmp_path, tiny_model_dir):
     pairs = make_pairs(5)
     settings = dict(backend="transformers", model=str(tiny_model_dir), max_tokens=6, batch_size=4, dtype="float32")
     summary: dict = {}
-    with T.AnswerCache(tmp_path / "cache") as cache:
-        forced = T.make_teacher(T.TeacherConfig(**settings, force_label=True))
-        rows = T.judge_pairs(pairs, forced, cache, summary=summary)
+    with AnswerCache(tmp_path / "cache") as cache:
+        forced = make_teacher(TeacherConfig(**settings, force_label=True))
+        rows = judge_pairs(pairs, forced, cache, summary=summary)
         assert summary["calls"] == 5
         for row in rows:
             assert abs(sum(row["label_probs"]) - 1) < 1e-4
             if row["parse_status"] == "forced":  # a random model writes no label
                 assert row["label"] == row["label_probs"].index(max(row["label_probs"]))
         assert {r["parse_status"] for r in rows} <= {"forced", "ok", "label_word"}
-        assert T.judge_pairs(pairs, forced, cache, summary=summary) == rows and summary["calls"] == 0
+        assert judge_pairs(pairs, forced, cache, summary=summary) == rows and summary["calls"] == 0
         # Without forcing, only answers cut by the budget are forced; others without a label are
         # recorded as failures, never label 0.
-        plain = T.judge_pairs(pairs, T.make_teacher(T.TeacherConfig(**settings)), cache, summary=summary)
+        plain = judge_pairs(pairs, make_teacher(TeacherConfig(**settings)), cache, summary=summary)
         assert summary["calls"] == 5  # force_label is part of the cache key
         assert all(r["label"] is None for r in plain if r["parse_status"] not in prompts.USABLE_STATUSES)
         assert all(r["parse_status"] in prompts.USABLE_STATUSES for r in plain if r["finish_reason"] == "length")
-        queries = T.generate_queries([{"site": "beer", "question_id": 1, "text": "hops?"}],
-                                     T.make_teacher(T.TeacherConfig(**settings)), cache)
+        queries = generate_queries([{"site": "beer", "question_id": 1, "text": "hops?"}],
+                                     make_teacher(TeacherConfig(**settings)), cache)
         assert queries[0]["status"] in {"ok", "short", "empty"}
 
 
 def test_label_agreement_accuracy_kappa_and_confusion():
-    perfect = T.label_agreement([0, 1, 2, 2], [0, 1, 2, 2])
+    perfect = label_agreement([0, 1, 2, 2], [0, 1, 2, 2])
     assert perfect["accuracy"] == 1 and perfect["qwk"] == pytest.approx(1)
-    constant = T.label_agreement([0, 1, 2, 2], [1, 1, 1, 1])
+    constant = label_agreement([0, 1, 2, 2], [1, 1, 1, 1])
     assert constant["qwk"] == pytest.approx(0) and constant["confusion"] == [[0, 1, 0], [0, 1, 0], [0, 2, 0]]
-    partial = T.label_agreement([0, 2, 1, 2], [2, 0, None, 2])
+    partial = label_agreement([0, 2, 1, 2], [2, 0, None, 2])
     assert partial["coverage"] == 0.75 and partial["accuracy"] == pytest.approx(1 / 3) and partial["qwk"] < 0
 
 
 def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model_dir):
-    config = T.TeacherConfig(backend="transformers", model=str(tiny_model_dir), max_tokens=0, force_label=True, dtype="float32")
-    with T.AnswerCache(tmp_path / "cache") as cache:
-        rows = T.judge_pairs(make_pairs(3), T.make_teacher(config), cache)
+    config = TeacherConfig(backend="transformers", model=str(tiny_model_dir), max_tokens=0, force_label=True, dtype="float32")
+    with AnswerCache(tmp_path / "cache") as cache:
+        rows = judge_pairs(make_pairs(3), make_teacher(config), cache)
     assert {r["parse_status"] for r in rows} == {"forced"}
     assert all(r["completion_tokens"] == 0 and r["label"] == r["label_probs"].index(max(r["label_probs"])) for r in rows)
 
 
 def test_local_teacher_reads_label_probabilities_in_float32(tmp_path, sharp_model_dir):
     pairs = [dict(p, document=f"Page {i}: " + "hops and malt " * (i % 4 + 1)) for i, p in enumerate(make_pairs(10))]
-    teacher = T.make_teacher(T.TeacherConfig(backend="transformers", model=str(sharp_model_dir), max_tokens=0, batch_size=1, dtype="bfloat16"))
-    with T.AnswerCache(tmp_path / "cache") as cache:
-        rows = T.judge_pairs(pairs, teacher, cache)
+    teacher = make_teacher(TeacherConfig(backend="transformers", model=str(sharp_model_dir), max_tokens=0, batch_size=1, dtype="bfloat16"))
+    with AnswerCache(tmp_path / "cache") as cache:
+        rows = judge_pairs(pairs, teacher, cache)
     assert {r["parse_status"] for r in rows} == {"forced"}  # label-only: no answer, the budget is 0, the label is forced
     model, tokenizer, (prefix, digit_ids) = teacher._load()
     prompt_rows = [tokenizer(tokenizer.apply_chat_template(prompts.relevance_messages(p["question"], p["document"]), add_generation_prompt=True, tokenize=False),
@@ -425,10 +433,10 @@ def test_local_teacher_reads_label_probabilities_in_float32(tmp_path, sharp_mode
 
 
 def test_answers_cached_by_an_older_version_still_load(tmp_path):
-    cache = T.AnswerCache(tmp_path)
-    cache.put("k", T.RELEVANCE, "m", T.Answer(text="It helps.", label_probs=[0.1, 0.2, 0.7]))
-    with sqlite3.connect(tmp_path / T.AnswerCache.FILE_NAME) as conn:  # a field this version no longer has
+    cache = AnswerCache(tmp_path)
+    cache.put("k", RELEVANCE, "m", Answer(text="It helps.", label_probs=[0.1, 0.2, 0.7]))
+    with sqlite3.connect(tmp_path / AnswerCache.FILE_NAME) as conn:  # a field this version no longer has
         stored = json.loads(conn.execute("SELECT answer FROM answers").fetchone()[0])
         conn.execute("UPDATE answers SET answer = ?", (json.dumps(stored | {"forced_label": 2}),))
     answer = cache.get_many(["k"])["k"]
-    assert answer.text == "It helps." and T.relevance_outcome(answer, force_label=True)[::2] == (2, "forced")
+    assert answer.text == "It helps." and relevance_outcome(answer, force_label=True)[::2] == (2, "forced")

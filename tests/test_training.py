@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reasonrank_assets.core import training
-from reasonrank_assets.core.training import RefineSettings, RolloutSettings, SFTSettings
+from reasonrank_assets.core.training.examples import load_rows, training_set_version
+from reasonrank_assets.core.training.refine import reward_weighted_training_items, train_refined
+from reasonrank_assets.core.training.runs import last_checkpoint
+from reasonrank_assets.core.training.settings import RefineSettings, RolloutSettings, SFTSettings
+from reasonrank_assets.core.training.sft import build_sft_trainer, train_sft
+from reasonrank_assets.defs.training import manifest_row
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = {"hops malt yeast water": 2, "coffee grinder burr": 0}
@@ -66,7 +70,7 @@ def format_student(tiny_model_dir, tmp_path_factory) -> Path:
         for label in (0, 1, 2)
         for r in range(2)
     ]
-    manifest = training.train_sft(rows, tiny_sft(tiny_model_dir, max_steps=40), tmp_path_factory.mktemp("format-sft"))
+    manifest = train_sft(rows, tiny_sft(tiny_model_dir, max_steps=40), tmp_path_factory.mktemp("format-sft"))
     return Path(manifest["checkpoint"])
 
 
@@ -97,7 +101,7 @@ def test_settings_defaults_are_the_method_and_round_trip():
 
 def test_loss_is_masked_to_the_completion_with_the_chat_template(tiny_model_dir, tmp_path):
     rows = toy_examples()
-    trainer = training.build_sft_trainer(rows, tiny_sft(tiny_model_dir), tmp_path)
+    trainer = build_sft_trainer(rows, tiny_sft(tiny_model_dir), tmp_path)
     tokenizer = trainer.processing_class
     first = trainer.train_dataset[0]
     prompt = tokenizer.apply_chat_template(json.loads(rows[0]["prompt"]), tokenize=False, add_generation_prompt=True)
@@ -116,23 +120,23 @@ def test_sft_loss_falls_checkpoint_loads_and_a_finished_run_is_not_repeated(tiny
     from transformers import AutoModelForCausalLM
 
     rows = toy_examples()
-    manifest = training.train_sft(rows, tiny_sft(tiny_model_dir), tmp_path / "sft")
+    manifest = train_sft(rows, tiny_sft(tiny_model_dir), tmp_path / "sft")
     curve = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
     assert len(curve) == 30 and curve[-1] < 0.5 * curve[0]
     assert manifest["metrics"]["eval_loss"] < curve[0]
     assert manifest["metrics"]["max_length_in_data"] > 20
-    assert manifest["training_set_version"] == training.training_set_version(rows)
+    assert manifest["training_set_version"] == training_set_version(rows)
     assert (manifest["weights"], manifest["merged"], manifest["n_examples"]) == ("full", False, 9)
     AutoModelForCausalLM.from_pretrained(manifest["checkpoint"])
     saved = json.loads((tmp_path / "sft" / "manifest.json").read_text())
     assert saved == json.loads(json.dumps(manifest))
     # Same inputs: the manifest comes back without training (no new checkpoint is written).
     before = sorted(p.name for p in (tmp_path / "sft" / "checkpoints").iterdir())
-    assert training.train_sft(rows, tiny_sft(tiny_model_dir), tmp_path / "sft") == saved
+    assert train_sft(rows, tiny_sft(tiny_model_dir), tmp_path / "sft") == saved
     assert sorted(p.name for p in (tmp_path / "sft" / "checkpoints").iterdir()) == before
     # Other inputs in the same directory: refused, nothing overwritten.
     with pytest.raises(ValueError, match="other inputs"):
-        training.train_sft(rows[:-1], tiny_sft(tiny_model_dir), tmp_path / "sft")
+        train_sft(rows[:-1], tiny_sft(tiny_model_dir), tmp_path / "sft")
 
 
 def test_lora_saves_adapter_and_merged_weights_that_agree(tiny_model_dir, tmp_path):
@@ -141,7 +145,7 @@ def test_lora_saves_adapter_and_merged_weights_that_agree(tiny_model_dir, tmp_pa
     from transformers import AutoModelForCausalLM
 
     settings = tiny_sft(tiny_model_dir, use_lora=True, lora_target_modules=("q_proj", "v_proj"), max_steps=3)
-    manifest = training.train_sft(toy_examples(), settings, tmp_path)
+    manifest = train_sft(toy_examples(), settings, tmp_path)
     assert (manifest["weights"], manifest["merged"]) == ("lora", True)
     assert Path(manifest["adapter"], "adapter_config.json").exists()
     assert manifest["checkpoint"] == str(tmp_path / "model")
@@ -156,9 +160,9 @@ def test_bad_rows_are_named(tiny_model_dir, tmp_path):
     rows = toy_examples()
     rows[2] = {**rows[2], "prompt": "not json"}
     with pytest.raises(ValueError, match="'r2'.*'prompt'"):
-        training.train_sft(rows, tiny_sft(tiny_model_dir), tmp_path)
+        train_sft(rows, tiny_sft(tiny_model_dir), tmp_path)
     with pytest.raises(ValueError, match="lacks \\['completion'\\]"):
-        training.train_sft([{**toy_examples()[0], "completion": None}], tiny_sft(tiny_model_dir), tmp_path / "b")
+        train_sft([{**toy_examples()[0], "completion": None}], tiny_sft(tiny_model_dir), tmp_path / "b")
 
 
 def test_grpo_raises_the_mean_label_reward(format_student, tmp_path):
@@ -168,7 +172,7 @@ def test_grpo_raises_the_mean_label_reward(format_student, tmp_path):
         "grpo", use_lora=False, learning_rate=1e-3, max_steps=30, k=8, prompts_per_step=2,
         per_device_batch_size=16, max_completion_length=16, bf16=False, save_steps=100,
     )  # fmt: skip
-    manifest = training.train_refined(rows, None, format_student, settings, tmp_path)
+    manifest = train_refined(rows, None, format_student, settings, tmp_path)
     label_rewards = [p["rewards/label_reward/mean"] for p in manifest["metrics"]["reward_curve"]]
     assert len(label_rewards) == 30
     first, last = sum(label_rewards[:8]) / 8, sum(label_rewards[-8:]) / 8
@@ -181,15 +185,15 @@ def test_rollouts_then_reward_weighted_refinement(format_student, tmp_path):
     import duckdb
     import pyarrow as pa
 
-    from reasonrank_assets.core import train_worker
+    from reasonrank_assets import training_worker
 
     rows = [example(f"w{i}", doc, f"Relevance Label: {label} ##", label) for i, (doc, label) in enumerate(DOCS.items())]
     (tmp_path / "examples.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
     job = {"examples": str(tmp_path / "examples.jsonl"), "checkpoint": str(format_student), "profile": "cpu"}
     rollout_job = {**job, "output_dir": str(tmp_path / "rollouts"), "settings": {"k": 4, "max_new_tokens": 12}}
-    summary = train_worker.run_stage("rollouts", rollout_job)  # the worker's stage, in process
-    rollouts = training.load_rows(Path(summary["rollouts"]))
-    assert summary["n_rollouts"] == len(rollouts) and train_worker.run_stage("rollouts", rollout_job) == summary
+    summary = training_worker.run_stage("rollouts", rollout_job)  # the worker's stage, in process
+    rollouts = load_rows(Path(summary["rollouts"]))
+    assert summary["n_rollouts"] == len(rollouts) and training_worker.run_stage("rollouts", rollout_job) == summary
     assert len(rollouts) == 8 and {r["sample_index"] for r in rollouts} == {0, 1, 2, 3}
     assert sum(r["parse_status"] == "ok" for r in rollouts) >= 6  # the student learnt the format
     teacher_labels = {r["example_id"]: r["label"] for r in rows}
@@ -203,7 +207,7 @@ def test_rollouts_then_reward_weighted_refinement(format_student, tmp_path):
     assert con.execute("SELECT count(*) FROM refinement_rollouts").fetchone()[0] == 8
 
     settings = RefineSettings.cpu_profile("reward_weighted", use_lora=False, max_steps=2, bf16=False, per_device_batch_size=2, effective_batch_size=2)
-    items = training.reward_weighted_training_items(rows, rollouts, settings)
+    items = reward_weighted_training_items(rows, rollouts, settings)
     for item in items:  # label agreement: exact answers (and the teacher's) reach the 0.85 threshold
         assert item["label"] == next(r["label"] for r in rows if r["example_id"] == item["example_id"])
     assert sum(i["source"] == "teacher" for i in items) == 2
@@ -213,12 +217,12 @@ def test_rollouts_then_reward_weighted_refinement(format_student, tmp_path):
         "output_dir": str(tmp_path / "refined"),
         "settings": {k: v for k, v in settings.to_dict().items() if k != "lora_target_modules"},
     }
-    manifest = train_worker.run_stage("refine", refine_job)
+    manifest = training_worker.run_stage("refine", refine_job)
     assert manifest["method"] == "reward_weighted" and manifest["n_examples"] == len(items)
     assert manifest["metrics"]["global_step"] == 2
 
     con.execute((ROOT / "sql/schema/model_checkpoints.sql").read_text())
-    con.register("manifest", pa.Table.from_pylist([training.manifest_row(manifest)]))
+    con.register("manifest", pa.Table.from_pylist([manifest_row(manifest)]))
     con.execute("INSERT INTO model_checkpoints BY NAME SELECT * FROM manifest")
     assert con.execute("SELECT method, metrics->>'$.global_step' FROM model_checkpoints").fetchone() == (
         "reward_weighted", "2",
@@ -231,9 +235,9 @@ def _train_in_child(config: dict) -> None:
     import torch
 
     torch.set_num_threads(1)  # as DataLoader workers do: no OpenMP pool inherited across fork
-    from reasonrank_assets.core import train_worker
+    from reasonrank_assets import training_worker
 
-    train_worker.run_stage("sft", config)
+    training_worker.run_stage("sft", config)
 
 
 def test_killed_training_resumes_from_its_last_checkpoint_under_dagster_pipes(tiny_model_dir, tmp_path):
@@ -247,19 +251,19 @@ def test_killed_training_resumes_from_its_last_checkpoint_under_dagster_pipes(ti
     config = {"examples": str(examples), "output_dir": str(tmp_path / "run"), "profile": "cpu", "settings": settings}
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config))
-    command = [sys.executable, "-m", "reasonrank_assets.core.train_worker", "sft", str(config_file)]
+    command = [sys.executable, "-m", "reasonrank_assets.training_worker", "sft", str(config_file)]
 
     # The first run trains in a forked copy of this process (no second start-up of torch and TRL)
     # and is killed with SIGKILL once its first checkpoint is complete.
     worker = multiprocessing.get_context("fork").Process(target=_train_in_child, args=(config,))
     worker.start()
     deadline = time.time() + 180
-    while training.last_checkpoint(tmp_path / "run") is None and worker.is_alive() and time.time() < deadline:
+    while last_checkpoint(tmp_path / "run") is None and worker.is_alive() and time.time() < deadline:
         time.sleep(0.01)
     os.kill(worker.pid, signal.SIGKILL)
     worker.join()
     assert worker.exitcode == -signal.SIGKILL
-    saved = training.last_checkpoint(tmp_path / "run")
+    saved = last_checkpoint(tmp_path / "run")
     assert saved is not None and not (tmp_path / "run" / "manifest.json").exists(), "killed before it finished"
     saved_step = int(saved.name.split("-")[1])
     assert saved_step < 20

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from reasonrank_assets.core import prompts, warehouse
-from reasonrank_assets.core import training_data as td
+from reasonrank_assets.core.dataset import training_data as td
 
 SITE = "beer.stackexchange.com"
 BRIGHT_QUERY = (

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from reasonrank_assets.core import trec
+from reasonrank_assets.core.evaluation import trec
 
 
 def test_run_round_trip_keeps_doc_ids_with_spaces(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from reasonrank_assets.core.webpages import (
+from reasonrank_assets.core.web.webpages import (
     WEB_PAGE_COLUMNS,
     WarcAppender,
     WarcError,

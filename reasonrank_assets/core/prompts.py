@@ -25,7 +25,7 @@ MAX_QUERIES = 10
 # Parse statuses. The first three give a label that training may use.
 OK = "ok"  # "Relevance Label: N" with N in 0/1/2
 LABEL_WORD = "label_word"  # "Relevance Label: partially relevant": the word is mapped to its grade
-FORCED = "forced"  # no label written; the local backend scored 0/1/2 after the prefix (teacher.py)
+FORCED = "forced"  # no label written; the local backend scored 0/1/2 after the prefix (teacher/backends.py)
 NO_LABEL = "no_label"  # no "Relevance Label" anywhere
 BAD_LABEL = "bad_label"  # a label outside 0/1/2 (3, -1, 1.5) or an unreadable value
 USABLE_STATUSES = (OK, LABEL_WORD, FORCED)

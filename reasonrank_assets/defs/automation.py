@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from reasonrank_assets.core import stackexchange
+from reasonrank_assets.core.web import stackexchange
 from reasonrank_assets.defs.partitions import site_partitions
 from reasonrank_assets.defs.resources import Project
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from reasonrank_assets.core import crawl, stackexchange, webpages
 from reasonrank_assets.core.progress import counted, reporter
+from reasonrank_assets.core.web import crawl, stackexchange, webpages
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
 from reasonrank_assets.defs.resources import Project, markdown_preview

@@ -7,7 +7,7 @@ from collections import Counter
 import dagster as dg
 
 from reasonrank_assets import figures
-from reasonrank_assets.core import benchmarks, metrics, rerank, retrieval, trec
+from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval, trec
 from reasonrank_assets.core.progress import reporter
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import FOLLOW, RETRAIN, domain_partitions, split_domain_key

@@ -9,7 +9,7 @@ import dagster as dg
 
 from reasonrank_assets.core import embedded
 from reasonrank_assets.core.models import SMOLLM2
-from reasonrank_assets.core.teacher import TeacherConfig
+from reasonrank_assets.core.teacher.config import TeacherConfig
 from reasonrank_assets.core.warehouse import Warehouse
 from reasonrank_assets.defs.config import config_class
 

@@ -4,10 +4,12 @@ import warnings
 
 import dagster as dg
 
-from reasonrank_assets.core import pairs, teacher, training_data
+from reasonrank_assets.core.dataset import pairs, training_data
 from reasonrank_assets.core.progress import reporter
 from reasonrank_assets.core.prompts import FORCED, PROMPT_VERSION
-from reasonrank_assets.core.teacher import AnswerCache
+from reasonrank_assets.core.teacher.backends import make_teacher
+from reasonrank_assets.core.teacher.cache import AnswerCache
+from reasonrank_assets.core.teacher.tasks import generate_queries, judge_pairs
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
 from reasonrank_assets.defs.resources import Project, Teacher
@@ -26,10 +28,10 @@ def _cache(project: Project) -> AnswerCache:
 @dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "llm"}, code_version=TEACHER_CODE_VERSION, automation_condition=FOLLOW)
 def search_queries(context: dg.AssetExecutionContext, project: Project, teacher_llm: Teacher, questions: list[dict]) -> list[dict]:
     """Up to 10 teacher-written web search queries per question, parsed and deduplicated."""
-    client = teacher.make_teacher(teacher_llm.to_settings())
+    client = make_teacher(teacher_llm.to_settings())
     summary: dict = {}
     progress = reporter(f"teacher queries {context.partition_key}", "questions", context.log.info)
-    rows = teacher.generate_queries(questions, client, _cache(project), summary=summary, progress=progress)
+    rows = generate_queries(questions, client, _cache(project), summary=summary, progress=progress)
     context.add_output_metadata({"questions": len(questions), "model": teacher_llm.model, "teacher": dg.MetadataValue.json(summary)})
     return rows
 
@@ -89,10 +91,10 @@ def teacher_judgments(
     context: dg.AssetExecutionContext, config: JudgmentChecks, project: Project, teacher_llm: Teacher, candidate_pairs: list[dict]
 ):
     """The teacher's explanation and graded label (0/1/2) for every candidate pair, with its parse status."""
-    client = teacher.make_teacher(teacher_llm.to_settings())
+    client = make_teacher(teacher_llm.to_settings())
     summary: dict = {}  # calls paid, cache hits, errors, tokens: a re-run with nothing new shows 0 calls
     progress = reporter(f"teacher judgments {context.partition_key}", "pairs", context.log.info)
-    rows = teacher.judge_pairs(candidate_pairs, client, _cache(project), summary=summary, progress=progress)
+    rows = judge_pairs(candidate_pairs, client, _cache(project), summary=summary, progress=progress)
     statuses: dict[str, int] = {}
     for row in rows:
         statuses[row["parse_status"]] = statuses.get(row["parse_status"], 0) + 1

@@ -8,16 +8,17 @@ from pathlib import Path
 
 import dagster as dg
 
-from reasonrank_assets.core import training
+from reasonrank_assets.core.training.runs import CODE_VERSION
+from reasonrank_assets.core.training.settings import RefineSettings, RolloutSettings, SFTSettings
 from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import RETRAIN
 from reasonrank_assets.defs.resources import Project
 
 GROUP = "training"
-SFTSettingsConfig = config_class(training.SFTSettings, "SFTSettingsConfig", training.SFTSettings.cpu_profile())
-RolloutSettingsConfig = config_class(training.RolloutSettings, "RolloutSettingsConfig", training.RolloutSettings.cpu_profile())
-RefineSettingsConfig = config_class(training.RefineSettings, "RefineSettingsConfig", training.RefineSettings.cpu_profile())
-WORKER = "reasonrank_assets.core.train_worker"
+SFTSettingsConfig = config_class(SFTSettings, "SFTSettingsConfig", SFTSettings.cpu_profile())
+RolloutSettingsConfig = config_class(RolloutSettings, "RolloutSettingsConfig", RolloutSettings.cpu_profile())
+RefineSettingsConfig = config_class(RefineSettings, "RefineSettingsConfig", RefineSettings.cpu_profile())
+WORKER = "reasonrank_assets.training_worker"
 
 
 class Launch(dg.Config):
@@ -57,17 +58,17 @@ def _examples_file(project: Project) -> str:
     return str(project.warehouse.file("training_examples"))
 
 
-@dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version=training.CODE_VERSION,
+@dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version=CODE_VERSION,
     automation_condition=RETRAIN, metadata={"table": "model_checkpoints"}, deps=["training_examples"])
 def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: Project) -> dg.Output:
     """The student distilled from the teacher by SFT on both tasks (loss on the completion only)."""
     settings = config.to_settings()
     output_dir = project.path("models", "student_sft")
     job = {"examples": _examples_file(project), "settings": settings.to_dict(), "output_dir": str(output_dir)}
-    return dg.Output([training.manifest_row(_train(context, "sft", config.launcher, job, output_dir))])
+    return dg.Output([manifest_row(_train(context, "sft", config.launcher, job, output_dir))])
 
 
-@dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version=training.CODE_VERSION,
+@dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version=CODE_VERSION,
     automation_condition=RETRAIN, deps=["training_examples"])
 def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig, project: Project, student_sft: list[dict]) -> dg.Output:
     """k explanations per training pair sampled from the SFT student at T=1.0 and scored, paid once."""
@@ -82,7 +83,7 @@ def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig
 @dg.asset(
     group_name=GROUP,
     kinds={"pytorch", "trl"},
-    code_version=training.CODE_VERSION,
+    code_version=CODE_VERSION,
     automation_condition=RETRAIN,
     metadata={"table": "model_checkpoints"},
     deps=["training_examples", "refinement_rollouts"],
@@ -99,4 +100,16 @@ def student_refined(context: dg.AssetExecutionContext, config: RefineConfig, pro
         "settings": settings.to_dict(),
         "output_dir": str(output_dir),
     }
-    return dg.Output([training.manifest_row(_train(context, "refine", config.launcher, job, output_dir))])
+    return dg.Output([manifest_row(_train(context, "refine", config.launcher, job, output_dir))])
+
+
+def manifest_row(manifest: dict) -> dict:
+    """The manifest as a `model_checkpoints` row (config and metrics as JSON text)."""
+    keys = (
+        "checkpoint_id", "stage", "method", "base_model", "init_checkpoint", "training_set_version",
+        "n_examples", "checkpoint", "adapter", "weights", "merged", "code_version", "created_at",
+    )  # fmt: skip
+    row = {key: manifest.get(key) for key in keys}
+    row["config"] = json.dumps(manifest["config"], sort_keys=True)
+    row["metrics"] = json.dumps(manifest["metrics"], sort_keys=True)
+    return row

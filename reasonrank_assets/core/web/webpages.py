@@ -288,7 +288,7 @@ def _find_gzip_header(f, start: int) -> int | None:
 
 def _member_responses(member: bytes, path: Path, offset: int) -> list[dict]:
     """The response records' fields in one decompressed gzip member; WarcError for a bad record."""
-    from warcio.recordloader import ArcWarcRecordLoader, ArchiveLoadFailed
+    from warcio.recordloader import ArchiveLoadFailed, ArcWarcRecordLoader
 
     found, stream, end = [], io.BytesIO(member), len(member)
     try:

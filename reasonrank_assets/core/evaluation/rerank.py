@@ -10,7 +10,7 @@ out of tokens before its label gets one: the label prefix is put after it and th
 0/1/2 read there, with the status "forced". An item the model fails on (no label, a bad label, an
 error) keeps its first-stage place and is counted in `status`.
 
-    from reasonrank_assets.core.rerank import Reranker
+    from reasonrank_assets.core.evaluation.rerank import Reranker
     reranker = Reranker.from_pretrained("path/to/student")
     for judgment in reranker.rerank("why is the sky blue?", ["Rayleigh scattering ...", "..."]):
         print(judgment.doc_id, judgment.label, judgment.decided_by)
@@ -118,7 +118,7 @@ def candidate_text(doc: dict | str) -> str:
 
 def read_requests(path: str | Path) -> list[Request]:
     """rank_llm-style JSONL: {"query": {"text", "qid"}, "candidates": [{"docid", "score", "doc"}]}."""
-    from reasonrank_assets.core.trec import read_lines  # names the file and line of a bad byte too
+    from reasonrank_assets.core.evaluation.trec import read_lines  # names the file and line of a bad byte too
 
     requests = []
     for number, line in read_lines(path):

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from reasonrank_assets.core import trec
+from reasonrank_assets.core import embedded
+from reasonrank_assets.core.evaluation import trec
 
 BRIGHT_REPO = "xlangai/BRIGHT"
 BRIGHT_DOMAINS = [
@@ -247,16 +248,52 @@ SOURCES: dict[str, Source] = {
     "trec": Source(load_trec, lambda loc: _list_dirs(Path(loc), _is_trec)),
     "noveleval": Source(lambda loc, domain=DEFAULT_DOMAIN, **kw: load_trec(loc, domain, name="noveleval", **kw), lambda loc: [DEFAULT_DOMAIN]),
     "dl19": Source(lambda loc, domain=DEFAULT_DOMAIN, **kw: load_trec(loc, domain, name="dl19", **kw), lambda loc: [DEFAULT_DOMAIN]),
-    "embedded": Source(lambda loc, domain, **kw: _embedded().load_embedded_benchmark(domain), lambda loc: _embedded().domains()),
+    "embedded": Source(lambda loc, domain, **kw: load_embedded(domain), lambda loc: embedded.domains()),
 }
 
 NEEDS_NO_LOCATION = {"bright", "embedded"}
 
 
-def _embedded():
-    from reasonrank_assets.core import embedded  # it reads the dump and WARC readers: load on use
+def load_embedded(domain: str) -> Benchmark:
+    """The embedded sample's benchmark (see core/embedded.py): held-out questions, the pages their
+    answers cite."""
+    from reasonrank_assets.core.web.stackexchange import QuestionRules, read_posts, select_questions
+    from reasonrank_assets.core.web.webpages import read_warc_pages
 
-    return embedded
+    site = f"{domain}.stackexchange.com"
+    dump = embedded.STACKEXCHANGE_DIR / site / "Posts.xml"
+    if not dump.exists():
+        raise ValueError(f"embedded benchmark has no domain {domain!r} (domains: {', '.join(embedded.domains())})")
+    questions, cited = select_questions(read_posts(dump, site), QuestionRules())
+    chosen = embedded.held_out(site, [q["question_id"] for q in questions])
+    held = {q["question_id"]: q for q in questions if q["question_id"] in chosen}
+    documents = [
+        {"benchmark": "embedded", "domain": domain, "doc_id": page["url"], "text": page["text"]}
+        for page in read_warc_pages(embedded.WARC_PATH)
+        if page.get("text")
+    ]
+    collection = {doc["doc_id"] for doc in documents}
+    qrels = {
+        (str(c["question_id"]), c["url"])
+        for c in cited
+        if c["question_id"] in held and c["url"] in collection
+    }
+    judged = {qid for qid, _ in qrels}
+    queries = [
+        {"benchmark": "embedded", "domain": domain, "query_id": str(qid), "query": q["text"], "excluded_ids": []}
+        for qid, q in sorted(held.items())
+        if str(qid) in judged
+    ]
+    return Benchmark(
+        name="embedded",
+        domain=domain,
+        queries=queries,
+        documents=documents,
+        qrels=[
+            {"benchmark": "embedded", "domain": domain, "query_id": qid, "doc_id": doc, "relevance": 1}
+            for qid, doc in sorted(qrels)
+        ],
+    )
 
 
 def parse_spec(spec: str) -> tuple[str, str]:

@@ -261,3 +261,27 @@ def score_chart_png(rows: Iterable[dict], measure: str = HEADLINE, domain: str |
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
     return buffer.getvalue()
+
+
+def label_agreement(gold: list[int], predicted: list[int | None]) -> dict:
+    """Accuracy, quadratic-weighted kappa and the 3x3 confusion matrix (rows: gold, columns: predicted)
+    over the pairs with a predicted label; `coverage` is the share that has one."""
+    pairs = [(g, p) for g, p in zip(gold, predicted, strict=True) if p is not None]
+    confusion = [[0, 0, 0] for _ in range(3)]
+    for g, p in pairs:
+        confusion[g][p] += 1
+    n = len(pairs)
+    if n == 0:
+        return {"n": 0, "coverage": 0.0, "accuracy": None, "qwk": None, "confusion": confusion}
+    gold_counts = [sum(row) for row in confusion]
+    pred_counts = [sum(confusion[g][p] for g in range(3)) for p in range(3)]
+    weight = [[(g - p) ** 2 / 4 for p in range(3)] for g in range(3)]
+    observed = sum(weight[g][p] * confusion[g][p] for g in range(3) for p in range(3))
+    expected = sum(weight[g][p] * gold_counts[g] * pred_counts[p] / n for g in range(3) for p in range(3))
+    return {
+        "n": n,
+        "coverage": n / len(gold) if gold else 0.0,
+        "accuracy": sum(confusion[i][i] for i in range(3)) / n,
+        "qwk": 1 - observed / expected if expected else 0.0,
+        "confusion": confusion,
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from reasonrank_assets.core import trec
+from reasonrank_assets.core.evaluation import trec
 
 
 def bm25_variant(k1: float = 0.9, b: float = 0.4, method: str = "lucene", stemmer: str | None = "english") -> str:

@@ -1,7 +1,7 @@
 """Training worker: one training stage in its own process.
 
-    python -m reasonrank_assets.core.train_worker STAGE CONFIG_JSON
-    accelerate launch --config_file docs/accelerate/... -m reasonrank_assets.core.train_worker STAGE CONFIG_JSON
+    python -m reasonrank_assets.training_worker STAGE CONFIG_JSON
+    accelerate launch --config_file docs/accelerate/... -m reasonrank_assets.training_worker STAGE CONFIG_JSON
 
 STAGE is `sft`, `rollouts` or `refine`. CONFIG_JSON is a path to a JSON file (or an inline JSON
 object) with the keys:
@@ -15,7 +15,7 @@ object) with the keys:
     rollouts     path of the `refinement_rollouts` rows (.parquet or .jsonl)      refine, reward_weighted
 
 Outputs: `sft` and `refine` write the model directories and `manifest.json` into output_dir (layout
-in `reasonrank_assets.core.training`); `rollouts` writes `output_dir/rollouts.jsonl` (the
+in `reasonrank_assets.core.training.runs`); `rollouts` writes `output_dir/rollouts.jsonl` (the
 `refinement_rollouts` rows) and a `manifest.json` summary. A re-run with the same output_dir resumes
 from the last checkpoint; a finished run with the same inputs is not repeated.
 
@@ -29,14 +29,21 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from reasonrank_assets.core import training
-from reasonrank_assets.core.progress import training_reporter
 from reasonrank_assets.core.io import write_text
+from reasonrank_assets.core.progress import training_reporter
+from reasonrank_assets.core.training.examples import load_rows, training_set_version
+from reasonrank_assets.core.training.refine import train_refined
+from reasonrank_assets.core.training.rollouts import sample_rollouts
+from reasonrank_assets.core.training.runs import MANIFEST, run_fingerprint
+from reasonrank_assets.core.training.settings import RefineSettings, RolloutSettings, SFTSettings
+from reasonrank_assets.core.training.sft import train_sft
+from reasonrank_assets.figures import plot_curves
 
 STAGES = ("sft", "rollouts", "refine")
 
@@ -54,7 +61,7 @@ def read_config(argument: str) -> dict:
 
 
 def build_settings(stage: str, config: dict):
-    cls = {"sft": training.SFTSettings, "rollouts": training.RolloutSettings, "refine": training.RefineSettings}[stage]
+    cls = {"sft": SFTSettings, "rollouts": RolloutSettings, "refine": RefineSettings}[stage]
     overrides = dict(config.get("settings") or {})
     profile = config.get("profile", "gpu")
     if profile == "gpu":
@@ -62,7 +69,7 @@ def build_settings(stage: str, config: dict):
     if profile != "cpu":
         raise SystemExit(f"train_worker: profile must be 'gpu' or 'cpu', not {profile!r}")
     if stage == "refine":
-        base = training.RefineSettings.cpu_profile(overrides.pop("method", "grpo"))
+        base = RefineSettings.cpu_profile(overrides.pop("method", "grpo"))
     else:
         base = cls.cpu_profile()
     return cls.from_dict({**base.to_dict(), **overrides})
@@ -71,15 +78,15 @@ def build_settings(stage: str, config: dict):
 def run_stage(stage: str, config: dict, progress=None) -> dict:
     """Run one stage from a config dict; return the manifest (or the rollouts summary)."""
     settings = build_settings(stage, config)
-    examples = training.load_rows(Path(config["examples"]))
+    examples = load_rows(Path(config["examples"]))
     output_dir = Path(config["output_dir"])
     if stage == "sft":
-        return training.train_sft(examples, settings, output_dir, progress=progress)
+        return train_sft(examples, settings, output_dir, progress=progress)
     checkpoint = Path(_require(config, "checkpoint"))
     if stage == "rollouts":
         return _rollouts_stage(examples, checkpoint, settings, output_dir)
-    rollouts = training.load_rows(Path(config["rollouts"])) if config.get("rollouts") else None
-    return training.train_refined(examples, rollouts, checkpoint, settings, output_dir, progress=progress)
+    rollouts = load_rows(Path(config["rollouts"])) if config.get("rollouts") else None
+    return train_refined(examples, rollouts, checkpoint, settings, output_dir, progress=progress)
 
 
 def _require(config: dict, key: str):
@@ -91,12 +98,12 @@ def _require(config: dict, key: str):
 def _rollouts_stage(examples: list[dict], checkpoint: Path, settings, output_dir: Path) -> dict:
     """Sample once: rollouts.jsonl + manifest.json; a finished identical run is returned as is."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    inputs = {"training_set_version": training.training_set_version(examples), "checkpoint": str(checkpoint)}
-    fingerprint = training.run_fingerprint("rollouts", settings, inputs)
-    manifest_file = output_dir / training.MANIFEST
+    inputs = {"training_set_version": training_set_version(examples), "checkpoint": str(checkpoint)}
+    fingerprint = run_fingerprint("rollouts", settings, inputs)
+    manifest_file = output_dir / MANIFEST
     if manifest_file.exists() and json.loads(manifest_file.read_text()).get("fingerprint") == fingerprint:
         return json.loads(manifest_file.read_text())
-    rows = training.sample_rollouts(examples, checkpoint, settings)
+    rows = sample_rollouts(examples, checkpoint, settings)
     path = output_dir / "rollouts.jsonl"
     write_text(path, (json.dumps(row) + "\n" for row in rows))
     manifest = {
@@ -120,17 +127,36 @@ def materialization_metadata(manifest: dict) -> dict:
     """Pipes metadata: scalar metrics, the checkpoint path, the curves as a table and a plot."""
     import tempfile
 
-    metadata: dict = {k: v for k, v in training.dagster_metadata_values(manifest).items()}
+    metadata: dict = {k: v for k, v in dagster_metadata_values(manifest).items()}
     metadata["checkpoint"] = {"raw_value": manifest["checkpoint"], "type": "path"}
     metadata["training_set_version"] = manifest["training_set_version"]
     metadata["method"] = manifest["method"]
-    metadata["curves"] = {"raw_value": training.curves_markdown(manifest), "type": "md"}
+    metadata["curves"] = {"raw_value": curves_markdown(manifest), "type": "md"}
     if manifest["metrics"]["loss_curve"]:
         with tempfile.TemporaryDirectory() as tmp:
-            png = training.plot_curves(manifest, Path(tmp) / "curves.png").read_bytes()
+            png = plot_curves(manifest, Path(tmp) / "curves.png").read_bytes()
         image = base64.b64encode(png).decode()
         metadata["curves_plot"] = {"raw_value": f"![curves](data:image/png;base64,{image})", "type": "md"}
     return metadata
+
+
+def curves_markdown(manifest: dict) -> str:
+    """Loss (and reward) per logged step as a Markdown table."""
+    metrics = manifest["metrics"]
+    rewards_by_step = {p["step"]: p.get("reward") for p in metrics.get("reward_curve", [])}
+    lines = ["| step | loss | reward |", "| ---: | ---: | ---: |"]
+    for point in metrics["loss_curve"]:
+        reward = rewards_by_step.get(point["step"])
+        lines.append(f"| {point['step']} | {point['loss']:.4f} | {'' if reward is None else f'{reward:.3f}'} |")
+    return "\n".join(lines)
+
+
+def dagster_metadata_values(manifest: dict) -> dict:
+    """Plain metadata values (numbers, text) the worker reports; curves go as table and plot."""
+    metrics = manifest["metrics"]
+    values = {k: v for k, v in metrics.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    values = {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v) for k, v in values.items()}
+    return values
 
 
 def main(argv: list[str] | None = None) -> int:

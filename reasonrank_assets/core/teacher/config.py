@@ -1,0 +1,78 @@
+"""What a teacher is: its settings, the prompts it is asked and the answers it gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+
+from reasonrank_assets.core.prompts import STOP
+
+RELEVANCE = "relevance"
+QUERIES = "queries"
+
+
+@dataclass
+class TeacherConfig:
+    backend: str = "openai"  # "openai" (any OpenAI-compatible endpoint) or "transformers" (local)
+    model: str = "smollm2-135m-instruct"  # served model name, or a HF id / directory / alias (local)
+    base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1; None: the client's default
+    api_key_env: str | None = "OPENAI_API_KEY"  # name of the env var holding the key (never the key)
+    concurrency: int = 50  # requests in flight (the method used about 50)
+    temperature: float = 0.0
+    max_tokens: int = 1024  # relevance answers (explanation + label)
+    query_max_tokens: int | None = None  # query lists; None: max_tokens
+    timeout_s: float = 120.0  # per request
+    max_retries: int = 5  # on 429, 5xx, timeouts and dropped connections
+    backoff_s: float = 1.0  # first retry wait; doubles each retry, with jitter
+    backoff_max_s: float = 60.0
+    logprobs: bool = True  # ask for label-token logprobs; turned off if the server refuses them
+    top_logprobs: int = 5
+    force_label: bool = False  # local: score 0/1/2 after the label prefix when the answer has no label
+    batch_size: int = 8  # local backend
+    dtype: str = "bfloat16"  # local backend
+    device: str | None = None  # local backend; None: cuda if available, else cpu
+
+    def __post_init__(self) -> None:
+        if self.backend not in ("openai", "transformers"):
+            raise ValueError(f"TeacherConfig.backend must be 'openai' or 'transformers', not {self.backend!r}")
+        if self.concurrency < 1 or self.batch_size < 1:
+            raise ValueError("TeacherConfig.concurrency and batch_size must be at least 1")
+
+
+@dataclass
+class Answer:
+    """One teacher answer (or the error that stood in its place) with its accounting."""
+
+    text: str | None
+    finish_reason: str | None = None
+    label_probs: list[float] | None = None  # P(0), P(1), P(2) at the label position
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_s: float | None = None  # of the call that answered (local: its batch)
+    attempts: int = 1
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    task: str  # RELEVANCE or QUERIES
+    messages: list[dict] = field(hash=False)
+
+
+OnAnswer = Callable[[Prompt, Answer], None]
+
+
+def sampling_settings(config: TeacherConfig, task: str) -> dict:
+    """The sampling settings of a task: they are part of the cache key."""
+    max_tokens = config.query_max_tokens if task == QUERIES and config.query_max_tokens else config.max_tokens
+    return {"temperature": config.temperature, "max_tokens": max_tokens, "stop": [STOP]}
+
+
+def config_from_dict(values: dict) -> TeacherConfig:
+    """A TeacherConfig from a mapping (Dagster config, JSON); unknown keys are an error naming them."""
+    known = {f.name for f in fields(TeacherConfig)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"unknown teacher settings {unknown}; known: {sorted(known)}")
+    return TeacherConfig(**values)

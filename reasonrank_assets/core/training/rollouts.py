@@ -1,0 +1,58 @@
+"""Rollouts: the SFT student's sampled answers, which reward-weighted refinement scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reasonrank_assets.core import generation
+from reasonrank_assets.core.prompts import STOP, parse_relevance
+from reasonrank_assets.core.training.examples import prompt_messages, relevance_pairs
+from reasonrank_assets.core.training.settings import RolloutSettings
+
+
+def sample_rollouts(examples: list[dict], checkpoint: Path, settings: RolloutSettings) -> list[dict]:
+    """`refinement_rollouts` rows: k answers per relevance pair of the train split, sampled at
+    `temperature` from the SFT student, stopped at the method's ` ##`, each parsed."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    pairs = relevance_pairs(examples, settings.max_pairs)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=getattr(torch, settings.dtype)).to(device).eval()
+    torch.manual_seed(settings.seed)
+    rows: list[dict] = []
+    for start in range(0, len(pairs), settings.batch_size):
+        batch = pairs[start : start + settings.batch_size]
+        texts = [tokenizer.apply_chat_template(prompt_messages(e), tokenize=False, add_generation_prompt=True) for e in batch]
+        # k rows per pair, grouped: the k samples share one prefill of their prompt
+        sequences = [tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts for _ in range(settings.k)]
+        answers = generation.generate(
+            model, sequences, tokenizer.pad_token_id, settings.max_new_tokens, groups=[row // settings.k for row in range(len(sequences))],
+            tokenizer=tokenizer, stop_strings=[STOP], temperature=settings.temperature, top_p=settings.top_p,
+        )
+        for row_index, ids in enumerate(answers):
+            example = batch[row_index // settings.k]
+            rows.append(_rollout_row(example, row_index % settings.k, ids, tokenizer, checkpoint, settings))
+    return rows
+
+
+def _rollout_row(example: dict, index: int, ids, tokenizer, checkpoint: Path, settings: RolloutSettings) -> dict:
+    ids = [int(i) for i in ids if int(i) != tokenizer.pad_token_id]
+    text = tokenizer.decode(ids, skip_special_tokens=True)
+    parsed = parse_relevance(text)
+    return {
+        "rollout_id": f"{example['example_id']}:{index}",
+        "example_id": example["example_id"],
+        "sample_index": index,
+        "completion": text.strip(),
+        "label": parsed.label,
+        "parse_status": parsed.status,
+        "teacher_label": int(example["label"]),
+        "n_tokens": len(ids),
+        "finished": text.rstrip().endswith(STOP.strip()) or (bool(ids) and ids[-1] == tokenizer.eos_token_id),
+        "checkpoint": str(checkpoint),
+        "temperature": settings.temperature,
+        "seed": settings.seed,
+    }
