@@ -46,6 +46,45 @@ def test_every_asset_has_code_version_group_and_description():
         assert spec.description, spec.key
 
 
+# group -> its assets, in the order of the method: the collapsed lineage graph draws them so
+EXPECTED_GROUPS = {
+    "web": {"stackexchange_posts", "questions", "cited_urls", "web_pages"},
+    "teacher": {"search_queries", "candidate_pairs", "teacher_judgments"},
+    "benchmarks": {"benchmark_queries", "benchmark_documents", "benchmark_qrels", "first_stage_runs"},
+    "dataset": {"training_examples"},
+    "training": {"student_sft", "refinement_rollouts", "student_refined"},
+    "evaluation": {"reranked_runs", "benchmark_scores"},
+}
+
+
+def test_asset_groups_form_a_one_way_flow():
+    from graphlib import TopologicalSorter
+
+    graph = defs.resolve_asset_graph()
+    group = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    members: dict[str, set] = {}
+    for key, name in group.items():
+        members.setdefault(name, set()).add(key.to_user_string())
+    assert members == EXPECTED_GROUPS
+    upstream_groups: dict[str, set] = {name: set() for name in members}
+    for key in group:
+        upstream_groups[group[key]] |= {group[parent] for parent in graph.get(key).parent_keys} - {group[key]}
+    order = list(TopologicalSorter(upstream_groups).static_order())  # raises CycleError on a loop between groups
+    assert order.index("web") < order.index("teacher") < order.index("dataset") < order.index("training") < order.index("evaluation")
+    assert upstream_groups["evaluation"] == {"benchmarks", "training"}
+
+
+def test_every_job_schedule_sensor_and_check_has_a_description():
+    jobs = [job for job in defs.resolve_all_job_defs() if not job.name.startswith("__")]  # Dagster's implicit job
+    graph = defs.resolve_asset_graph()
+    checks = [graph.get_check_spec(key) for key in graph.asset_check_keys]
+    described = {"job": jobs, "schedule": list(defs.schedules), "sensor": list(defs.sensors), "check": checks}
+    assert {kind: len(items) for kind, items in described.items()} == {"job": 6, "schedule": 1, "sensor": 1, "check": 5}
+    for kind, items in described.items():
+        for item in items:
+            assert (item.description or "").strip(), f"{kind} {item.name} has no description"
+
+
 # job -> the assets it materializes; the five pipeline jobs together cover the graph once
 EXPECTED_JOBS = {
     "site_data_job": {"stackexchange_posts", "questions", "cited_urls", "web_pages", "search_queries", "candidate_pairs", "teacher_judgments"},

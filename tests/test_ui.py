@@ -171,10 +171,10 @@ def test_the_asset_graph_loads(webui, browser):
     from playwright.sync_api import expect
 
     browser.goto(webui + "/asset-groups")  # the global lineage: one box per group
-    for group in ("web_data", "teacher", "training", "evaluation"):
+    for group in ("web", "teacher", "dataset", "training", "benchmarks", "evaluation"):
         expect(browser.get_by_text(group, exact=True).first).to_be_visible()
     browser.goto(webui + f"/locations/{LOCATION}/asset-groups/teacher")
-    for asset in ("search_queries", "candidate_pairs", "teacher_judgments", "training_examples"):
+    for asset in ("search_queries", "candidate_pairs", "teacher_judgments"):
         expect(browser.get_by_text(asset, exact=True).first).to_be_visible()
 
 

@@ -20,29 +20,67 @@ TRAINING_ASSETS = ["training_examples", "student_sft", "refinement_rollouts", "s
 # the demo, on one machine's embedded data, runs it in process (`IN_PROCESS` run config).
 ONE_CHAIN = {"executor_def": dg.in_process_executor}
 IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
-site_data_job = dg.define_asset_job("site_data_job", selection=SITE_ASSETS)
-benchmark_job = dg.define_asset_job("benchmark_job", selection=BENCHMARK_ASSETS, **ONE_CHAIN)
+site_data_job = dg.define_asset_job(
+    "site_data_job",
+    selection=SITE_ASSETS,
+    description="One StackExchange site from its dump to the teacher's judgments: posts, questions, cited URLs, "
+    "the crawl, the teacher's search queries, candidate pairs and judgments.",
+)
+benchmark_job = dg.define_asset_job(
+    "benchmark_job",
+    selection=BENCHMARK_ASSETS,
+    description="One benchmark domain: its queries, documents and qrels, and the first-stage ranking (BM25 or a TREC run file).",
+    **ONE_CHAIN,
+)
 # Training runs in Pipes subprocesses of its own; the steps around them are a chain.
-training_job = dg.define_asset_job("training_job", selection=TRAINING_ASSETS, **ONE_CHAIN)
-reranking_job = dg.define_asset_job("reranking_job", selection=["reranked_runs"], **ONE_CHAIN)
-scores_job = dg.define_asset_job("scores_job", selection=["benchmark_scores"], **ONE_CHAIN)
+training_job = dg.define_asset_job(
+    "training_job",
+    selection=TRAINING_ASSETS,
+    description="The training set from every site's judgments, then SFT distillation, refinement rollouts and the refined student.",
+    **ONE_CHAIN,
+)
+reranking_job = dg.define_asset_job(
+    "reranking_job",
+    selection=["reranked_runs"],
+    description="The students rerank one benchmark domain's first-stage run (TREC run files saved beside).",
+    **ONE_CHAIN,
+)
+scores_job = dg.define_asset_job(
+    "scores_job",
+    selection=["benchmark_scores"],
+    description="nDCG@10 of every system on every benchmark domain: the score table and its bar chart.",
+    **ONE_CHAIN,
+)
 # The refresh re-runs the crawl (due URLs only, with conditional requests); downstream assets
 # follow by their automation conditions.
-page_refresh_job = dg.define_asset_job("page_refresh_job", selection=["web_pages"], **ONE_CHAIN)
+page_refresh_job = dg.define_asset_job(
+    "page_refresh_job",
+    selection=["web_pages"],
+    description="Re-crawl one site's pages whose refresh is due, with conditional requests.",
+    **ONE_CHAIN,
+)
 
 JOBS = [site_data_job, benchmark_job, training_job, reranking_job, scores_job, page_refresh_job]
 
 
-@dg.schedule(job=page_refresh_job, cron_schedule="0 3 * * 0", default_status=dg.DefaultScheduleStatus.STOPPED)
+@dg.schedule(
+    job=page_refresh_job,
+    cron_schedule="0 3 * * 0",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Every Sunday 03:00, re-crawl each site's pages whose refresh is due.",
+)
 def weekly_page_refresh(context: dg.ScheduleEvaluationContext):
-    """Every Sunday 03:00, re-crawl each site's pages whose refresh is due."""
     for site in context.instance.get_dynamic_partitions(site_partitions.name):
         yield dg.RunRequest(run_key=f"{site}-{context.scheduled_execution_time:%Y%m%d}", partition_key=site)
 
 
-@dg.sensor(job=site_data_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
+@dg.sensor(
+    job=site_data_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="A new or changed dump in the inbox adds its site partition and materializes that site.",
+)
 def new_stackexchange_dump(context: dg.SensorEvaluationContext, project: Project):
-    """A new or changed dump in the inbox adds its site partition and materializes that site."""
     seen = json.loads(context.cursor) if context.cursor else {}
     dumps = stackexchange.find_site_dumps(Path(project.inbox))
     changed = {site: path for site, path in dumps.items() if seen.get(site) != path.stat().st_mtime_ns}

@@ -11,7 +11,7 @@ from reasonrank_assets.defs.config import config_class
 from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
 from reasonrank_assets.defs.resources import Project, markdown_preview
 
-GROUP = "web_data"
+GROUP = "web"
 
 QuestionRulesConfig = config_class(stackexchange.QuestionRules, "QuestionRulesConfig")
 CrawlerConfig = config_class(crawl.CrawlConfig, "CrawlerConfig")

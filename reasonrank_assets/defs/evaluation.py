@@ -14,6 +14,9 @@ from reasonrank_assets.defs.partitions import FOLLOW, RETRAIN, domain_partitions
 from reasonrank_assets.defs.resources import Project
 
 GROUP = "evaluation"
+# The benchmark inputs feed both the training set (decontamination) and evaluation: a group of their
+# own keeps the group graph one-way (benchmarks -> dataset, benchmarks -> evaluation).
+BENCHMARKS_GROUP = "benchmarks"
 # Defaults sized for the embedded demo on a CPU; the method's own are depth 100 (BRIGHT: the
 # first stage's top 100) and 1024 new tokens (configs/paper.yaml).
 RerankSettingsConfig = config_class(
@@ -28,7 +31,7 @@ RerankSettingsConfig = config_class(
         "benchmark_qrels": dg.AssetOut(description="Relevance judgments (BRIGHT: 1 per gold id)."),
     },
     partitions_def=domain_partitions,
-    group_name=GROUP,
+    group_name=BENCHMARKS_GROUP,
     code_version="1",
 )
 def benchmark(context: dg.AssetExecutionContext, project: Project):
@@ -52,7 +55,7 @@ class FirstStageConfig(dg.Config):
     run_file: str | None = None
 
 
-@dg.asset(partitions_def=domain_partitions, group_name=GROUP, kinds={"python", "bm25"}, code_version="1", automation_condition=FOLLOW)
+@dg.asset(partitions_def=domain_partitions, group_name=BENCHMARKS_GROUP, kinds={"python", "bm25"}, code_version="1", automation_condition=FOLLOW)
 def first_stage_runs(
     context: dg.AssetExecutionContext, config: FirstStageConfig, benchmark_queries: list[dict], benchmark_documents: list[dict]
 ) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The teacher stage: search queries, candidate pairs, judgments, and the training set."""
+"""The teacher stage (search queries, candidate pairs, judgments) and the dataset drawn from it."""
 
 import warnings
 
@@ -15,6 +15,7 @@ from reasonrank_assets.defs.partitions import FOLLOW, site_partitions
 from reasonrank_assets.defs.resources import Project, Teacher
 
 GROUP = "teacher"
+DATASET_GROUP = "dataset"  # training_examples: a stage of its own, between teacher and training
 # A new prompt version makes the teacher's assets (and everything downstream) show as stale.
 TEACHER_CODE_VERSION = f"2-prompts-{PROMPT_VERSION}"  # 2: labels read in float32, cut answers forced
 TrainingDataConfig = config_class(training_data.TrainingDataConfig, "TrainingDataConfig")
@@ -118,7 +119,7 @@ def teacher_judgments(
 
 
 @dg.asset(
-    group_name=GROUP,
+    group_name=DATASET_GROUP,
     kinds={"python"},
     code_version=TEACHER_CODE_VERSION,
     automation_condition=FOLLOW,
