@@ -78,6 +78,7 @@ class OpenAIServer:
         model: str = "test-teacher",
         api_key: str | None = None,
         echo_auth: bool = False,
+        retry_after: Callable[[], str] = lambda: "0",  # the 429's Retry-After header, made as it is sent
     ):
         unknown = [f for f in faults if f not in FAULTS]
         if unknown:
@@ -92,11 +93,13 @@ class OpenAIServer:
         self.model = model
         self.api_key = api_key
         self.echo_auth = echo_auth
+        self.retry_after = retry_after
         self.received = 0  # chat completion requests that reached the server
         self.answered = 0  # completions delivered with status 200
         self.in_flight = 0
         self.max_in_flight = 0  # the most chat requests the server held at once
         self.requests: list[dict] = []
+        self.arrived: list[float] = []  # time.monotonic() of each chat request
         self.auth_headers: list[str] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
@@ -143,6 +146,7 @@ class OpenAIServer:
         with self._lock:
             self.received += 1
             self.requests.append(body)
+            self.arrived.append(time.monotonic())
             self.auth_headers.append(auth)
             if self.api_key is not None and auth != f"Bearer {self.api_key}":
                 return "401"
@@ -249,7 +253,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "403":
             return self._error(403, "this key may not use this model")
         if fault == "429":
-            return self._error(429, "rate limited", {"Retry-After": "0"})
+            return self._error(429, "rate limited", {"Retry-After": owner.retry_after()})
         if fault == "500":
             return self._error(500, "internal error")
         if fault == "malformed":

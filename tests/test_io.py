@@ -53,3 +53,27 @@ def test_a_directory_replaces_the_old_one_whole(tmp_path):
                 (tmp / name).write_text(name)
     assert sorted(os.listdir(target)) == ["c"]
     assert os.listdir(tmp_path) == ["model"]
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    assert io.retry_after("7") == 7.0 and io.retry_after(" 1.5 ") == 1.5
+    in_a_minute = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60), usegmt=True)
+    assert 55 < io.retry_after(in_a_minute) <= 60
+    assert io.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date gone by: no wait
+    assert io.retry_after(None) is None and io.retry_after("") is None and io.retry_after("soon") is None
+
+
+def test_run_sync_runs_a_coroutine_inside_a_running_loop_too():
+    import asyncio
+
+    async def answer():
+        await asyncio.sleep(0)
+        return 42
+
+    async def notebook():  # code that already runs an event loop, as a notebook cell does
+        return io.run_sync(answer())
+
+    assert io.run_sync(answer()) == 42 and asyncio.run(notebook()) == 42

@@ -57,6 +57,27 @@ def test_label_tokens_follow_the_tokenizer(tiny_model_dir):
     assert [tokenizer.decode([i]).strip() for i in ids] == ["0", "1", "2"]
 
 
+def test_the_teacher_and_the_student_read_the_same_label_tokens(tmp_path):
+    """The local teacher scores labels at the very tokens the student's reranker reads, whichever
+    way the tokenizer splits " 0" (one token, or a space then the digit)."""
+    from tiny_models import build_tiny_llama
+
+    from reasonrank_assets.core.teacher.backends import TransformersTeacher
+    from reasonrank_assets.core.teacher.config import TeacherConfig
+
+    digits = set()
+    for vocab_size in (400, 262):  # 262: hardly a merge beyond the bytes, so " 0" is two tokens
+        directory = build_tiny_llama(tmp_path / str(vocab_size), vocab_size=vocab_size)
+        teacher = TransformersTeacher(TeacherConfig(backend="transformers", model=str(directory), dtype="float32", device="cpu"))
+        _, _, (prefix, ids) = teacher._load()
+        student = rerank.Reranker.from_pretrained(directory, mode="label_only", dtype="float32", device="cpu").backend
+        assert (prefix, ids) == (student.prefix_ids, student.label_ids)
+        tokenizer = student.tokenizer
+        assert [tokenizer.decode(prefix + [i]) for i in ids] == [f"{prompts.LABEL_PREFIX} {label}" for label in "012"]
+        digits.add(tokenizer.decode([ids[0]]))
+    assert digits == {" 0", "0"}  # both splits were met
+
+
 @pytest.fixture(scope="module")
 def label_only(tiny_model_dir):
     return rerank.Reranker.from_pretrained(tiny_model_dir, mode="label_only", batch_size=3, dtype="float32", device="cpu")

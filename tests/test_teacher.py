@@ -111,6 +111,20 @@ def test_429_then_success_is_retried(tmp_path):
     assert server.received == 2 and summary["attempts"] == 2
 
 
+def test_a_429_with_an_http_date_waits_until_that_date(tmp_path):
+    """Retry-After may be a date (RFC 9110); it was read as seconds only, so the teacher retried at
+    once (its own backoff, 10 ms here) instead of when the server asked."""
+    from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    in_two_seconds = lambda: format_datetime(datetime.now(timezone.utc) + timedelta(seconds=2), usegmt=True)  # noqa: E731
+    with OpenAIServer(faults=["429"], retry_after=in_two_seconds) as server:
+        (row,), _ = judge(server, make_pairs(1), tmp_path / "cache")
+    assert row["parse_status"] == "ok" and row["attempts"] == 2
+    first, retry = server.arrived
+    assert retry - first > 0.9  # the date has whole seconds: 1-2 s ahead when it was sent
+
+
 def test_500s_are_retried_then_recorded_as_an_error_for_that_pair_only(tmp_path):
     pairs = make_pairs(3)
     with OpenAIServer(faults=["500", "500", "500"]) as server:

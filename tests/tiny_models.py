@@ -42,12 +42,12 @@ def build_tokenizer(corpus: list[str] | None = None, vocab_size: int = 400):
     return fast
 
 
-def build_tiny_llama(directory: Path, corpus: list[str] | None = None, seed: int = 0) -> Path:
+def build_tiny_llama(directory: Path, corpus: list[str] | None = None, seed: int = 0, vocab_size: int = 400) -> Path:
     """Save a random 2-layer Llama with its tokenizer to `directory`; return it."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    tokenizer = build_tokenizer(corpus)
+    tokenizer = build_tokenizer(corpus, vocab_size)
     torch.manual_seed(seed)
     config = LlamaConfig(
         vocab_size=len(tokenizer),

@@ -167,3 +167,36 @@ def resolve_model(name_or_path: str) -> str:
     """Map the offline aliases to their cached checkpoints; pass hub ids and directories through."""
     convert = _ALIASES.get(name_or_path.lower())
     return str(convert()) if convert else name_or_path
+
+
+def pick_device(device: str | None = "auto") -> str | None:
+    """"auto": CUDA when there is a GPU, else the CPU; any other name as given."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def load_causal_lm(name_or_path: str | Path, *, dtype: str = "bfloat16", device: str | None = "auto", padding_side: str | None = None, **model_kwargs):
+    """(model, tokenizer) of a causal LM: a hub id, a directory or an offline alias.
+
+    Every reader of the model loads it here (teacher, rollouts, reranker, trainer), so all of
+    them see the same tokenizer: one with a pad token (the EOS where it has none, as TRL's
+    trainers set it too). `dtype` is a torch dtype name or "auto" (the checkpoint's); `device`
+    None leaves the weights where `from_pretrained` put them (a Trainer or `device_map` places them).
+    """
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = resolve_model(str(name_or_path))
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if padding_side is not None:
+        tokenizer.padding_side = padding_side
+    model_kwargs["dtype"] = dtype if dtype == "auto" else getattr(torch, dtype)
+    model = AutoModelForCausalLM.from_pretrained(path, **model_kwargs)
+    if device is not None:
+        model = model.to(pick_device(device))
+    return model, tokenizer

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
+from reasonrank_assets.core import bm25
 from reasonrank_assets.core.prompts import truncate_document
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
@@ -48,19 +49,17 @@ class _Pool:
 
         self.pages = pages
         self.index = None
+        self.tokenize = bm25.tokenizer(stemmer=None)  # unstemmed, as the pool has always been searched
         if pages:
             self.index = bm25s.BM25(k1=k1, b=b)
-            corpus = [truncate_document(page["text"]) for page in pages]
-            self.index.index(bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False)
+            self.index.index(self.tokenize([truncate_document(page["text"]) for page in pages]), show_progress=False)
 
     def search(self, queries: list[str], k: int) -> list[list[tuple[int, float]]]:
         """Top-k (page index, score) per query; a query with no known word finds nothing."""
-        import bm25s
-
         results: list[list[tuple[int, float]]] = [[] for _ in queries]
         if self.index is None or not queries:
             return results
-        tokens = bm25s.tokenize(queries, stopwords="en", return_ids=False, show_progress=False)
+        tokens = self.tokenize(queries)
         known = [i for i, words in enumerate(tokens) if any(w in self.index.vocab_dict for w in words)]
         if known:
             docs, scores = self.index.retrieve([tokens[i] for i in known], k=min(k, len(self.pages)), show_progress=False)

@@ -194,15 +194,12 @@ class TransformersBackend:
     """Batched greedy generation with transformers; CPU or GPU."""
 
     def __init__(self, path: str, settings: RerankSettings):
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from reasonrank_assets.core.models import load_causal_lm, pick_device
 
         self.name = Path(path).name or str(path)
-        self.device = settings.device if settings.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
-        dtype = "auto" if settings.dtype == "auto" else getattr(torch, settings.dtype)
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(self.device).eval()
-        self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
+        self.device = pick_device(settings.device)
+        self.model, self.tokenizer = load_causal_lm(path, dtype=settings.dtype, device=self.device)
+        self.pad_id = self.tokenizer.pad_token_id
         self.prefix_ids, self.label_ids = label_token_ids(self.tokenizer)
 
     def prompt_ids(self, question: str, document: str, settings: RerankSettings) -> list[int]:

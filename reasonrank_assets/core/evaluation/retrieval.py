@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from reasonrank_assets.core import bm25
 from reasonrank_assets.core.evaluation import trec
 
 
@@ -22,21 +23,6 @@ def bm25_variant(k1: float = 0.9, b: float = 0.4, method: str = "lucene", stemme
 def bm25_system(k1: float = 0.9, b: float = 0.4, method: str = "lucene") -> str:
     """A run tag without spaces, e.g. `bm25s-lucene-k1_0.9-b_0.4`."""
     return f"bm25s-{method}-k1_{k1}-b_{b}"
-
-
-def _tokenizer(stemmer: str | None):
-    import bm25s
-
-    stem = None
-    if stemmer:
-        import Stemmer
-
-        stem = Stemmer.Stemmer(stemmer).stemWords
-
-    def tokenize(texts: list[str]) -> list[list[str]]:
-        return bm25s.tokenize(texts, stopwords="en", stemmer=stem, return_ids=False, show_progress=False)
-
-    return tokenize
 
 
 def _top_k(scores, k: int, allowed: list[int] | None):
@@ -70,7 +56,7 @@ def bm25_run(
 
     if not documents:
         raise ValueError("bm25_run needs documents: this benchmark ships none (pair it with a TREC run file)")
-    tokenize = _tokenizer(stemmer)
+    tokenize = bm25.tokenizer(stemmer)
     retriever = bm25s.BM25(k1=k1, b=b, method=method)
     retriever.index(tokenize([d["text"] for d in documents]), show_progress=False)
     position = {d["doc_id"]: i for i, d in enumerate(documents)}

@@ -4,7 +4,6 @@ environment only), and a local transformers model with batched generation and la
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import math
 import os
@@ -14,6 +13,7 @@ import ssl
 import time
 
 from reasonrank_assets.core import generation, labels, prompts
+from reasonrank_assets.core.io import retry_after, run_sync
 from reasonrank_assets.core.prompts import STOP
 from reasonrank_assets.core.teacher.config import RELEVANCE, Answer, OnAnswer, Prompt, TeacherConfig, sampling_settings
 
@@ -99,11 +99,11 @@ class OpenAITeacher:
 
     def answer_all(self, items: list[Prompt], on_answer: OnAnswer) -> None:
         if items:
-            _run_sync(self._answer_all(items, on_answer))
+            run_sync(self._answer_all(items, on_answer))
 
     def probe(self) -> dict[str, bool]:
         """One tiny call: does the server answer, and does it return logprobs?"""
-        return _run_sync(self._probe())
+        return run_sync(self._probe())
 
     async def _probe(self) -> dict[str, bool]:
         from openai import AuthenticationError, BadRequestError
@@ -192,18 +192,10 @@ class OpenAITeacher:
 
     def _backoff(self, attempt: int, exc: Exception) -> float:
         c = self.config
-        retry_after = _retry_after(exc)
-        wait = retry_after if retry_after is not None else c.backoff_s * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
+        response = getattr(exc, "response", None)
+        delay = retry_after(response.headers.get("retry-after")) if response is not None else None
+        wait = delay if delay is not None else c.backoff_s * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
         return min(wait, c.backoff_max_s)
-
-
-def _retry_after(exc: Exception) -> float | None:
-    response = getattr(exc, "response", None)
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def answer_from_completion(response, latency_s: float, attempts: int) -> Answer:
@@ -231,16 +223,6 @@ def answer_from_completion(response, latency_s: float, attempts: int) -> Answer:
     )
 
 
-def _run_sync(coroutine):
-    """asyncio.run, also from code that already runs an event loop (a notebook)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 class TransformersTeacher:
     """A local causal LM, greedy at temperature 0, batched, stopping at ` ##`.
 
@@ -263,18 +245,9 @@ class TransformersTeacher:
 
     def _load(self):
         if self._loaded is None:
-            import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
+            from reasonrank_assets.core.models import load_causal_lm
 
-            from reasonrank_assets.core.models import resolve_model
-
-            path = resolve_model(self.config.model)
-            device = self.config.device or ("cuda" if torch.cuda.is_available() else "cpu")
-            tokenizer = AutoTokenizer.from_pretrained(path)
-            tokenizer.padding_side = "left"
-            if tokenizer.pad_token is None:
-                tokenizer.pad_token = tokenizer.eos_token
-            model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, self.config.dtype)).to(device).eval()
+            model, tokenizer = load_causal_lm(self.config.model, dtype=self.config.dtype, device=self.config.device or "auto", padding_side="left")
             self._loaded = (model, tokenizer, labels.label_token_ids(tokenizer))
         return self._loaded
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reasonrank_assets.core import generation
+from reasonrank_assets.core.models import load_causal_lm
 from reasonrank_assets.core.prompts import STOP, parse_relevance
 from reasonrank_assets.core.training.examples import prompt_messages, relevance_pairs
 from reasonrank_assets.core.training.settings import RolloutSettings
@@ -14,13 +15,9 @@ def sample_rollouts(examples: list[dict], checkpoint: Path, settings: RolloutSet
     """`refinement_rollouts` rows: k answers per relevance pair of the train split, sampled at
     `temperature` from the SFT student, stopped at the method's ` ##`, each parsed."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     pairs = relevance_pairs(examples, settings.max_pairs)
-    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-    tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=getattr(torch, settings.dtype)).to(device).eval()
+    model, tokenizer = load_causal_lm(checkpoint, dtype=settings.dtype)
     torch.manual_seed(settings.seed)
     rows: list[dict] = []
     for start in range(0, len(pairs), settings.batch_size):

@@ -30,6 +30,7 @@ from typing import Any
 
 from reasonrank_assets.core.attention import register_packed_sdpa
 from reasonrank_assets.core.io import atomic_path, write_text
+from reasonrank_assets.core.models import load_causal_lm
 
 CODE_VERSION = "training-v1"  # bump when a change alters what training produces
 MANIFEST = "manifest.json"
@@ -58,11 +59,9 @@ def accumulation_steps(effective: int, per_device: int) -> int:
 def load_student(path: str, *, load_in_4bit: bool, dtype: str):
     """The model and tokenizer to train. QLoRA loads NF4 weights with bf16 compute (CUDA only)."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(path)
     # packed_sdpa: padding-free batches attend within each example only (core/attention.py)
-    kwargs: dict[str, Any] = {"dtype": getattr(torch, dtype), "attn_implementation": register_packed_sdpa()}
+    kwargs: dict[str, Any] = {"attn_implementation": register_packed_sdpa()}
     if load_in_4bit:
         if not torch.cuda.is_available():
             raise RuntimeError(
@@ -74,9 +73,9 @@ def load_student(path: str, *, load_in_4bit: bool, dtype: str):
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
         )
-        kwargs["dtype"] = torch.bfloat16
+        dtype = "bfloat16"
         kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", "0"))}
-    model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    model, tokenizer = load_causal_lm(path, dtype=dtype, device=None, **kwargs)
     if load_in_4bit:
         from peft import prepare_model_for_kbit_training
 

@@ -29,13 +29,13 @@ import logging
 import os
 import socket
 import sqlite3
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from reasonrank_assets.core.io import retry_after, run_sync
 
 from .urls import host_key
 from .webpages import (
@@ -96,20 +96,10 @@ def crawl(urls: list[str], store: Path, config: CrawlConfig | None = None, progr
         state = CrawlState(store)
         try:
             state.recover_from_warcs(config)
-            _run_coroutine(_Crawler(state, config, progress).run(wanted))
+            run_sync(_Crawler(state, config, progress).run(wanted))
             return _with_duplicates([state.row(url) for url in wanted])
         finally:
             state.close()
-
-
-def _run_coroutine(coroutine) -> None:
-    """asyncio.run, also from code that already runs an event loop (a notebook): in a thread."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(1, thread_name_prefix="crawl") as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _with_duplicates(rows: list[dict]) -> list[dict]:
@@ -138,7 +128,7 @@ class CrawlState:
 
     def __init__(self, store: Path):
         self.store = Path(store)
-        # One thread at a time uses it, but not always the one that opened it (see _run_coroutine).
+        # One thread at a time uses it, but not always the one that opened it (see io.run_sync).
         self.db = sqlite3.connect(self.store / "state.sqlite", isolation_level=None, check_same_thread=False,
                                   timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -514,7 +504,7 @@ class _Crawler:
     def _check_response(self, job: _Job, response: dict) -> None:
         status = response["status"]
         if status == 429 or status >= 500:
-            delay = _retry_after(response["retry_after"])
+            delay = retry_after(response["retry_after"])
             if delay is not None and delay > self.config.max_retry_after_s:
                 raise _Failure("http_status", f"HTTP {status}, Retry-After {delay:.0f} s is too long", status)
             raise _Retry("http_status", f"HTTP {status}", delay, status)
@@ -668,19 +658,6 @@ def _conditional_headers(stored: dict | None) -> dict:
     if stored.get("last_modified"):
         headers["If-Modified-Since"] = stored["last_modified"]
     return headers
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 def _address_class(address) -> str:
