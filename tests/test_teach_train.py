@@ -3,6 +3,7 @@ random models, the CLI as a real subprocess; teacher-answer recordings written a
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -18,7 +19,7 @@ from test_teacher import _cached_answers, _wait_for
 from reasonrank_assets.cli import main
 from reasonrank_assets.core import prompts
 from reasonrank_assets.core.teacher.backends import make_teacher
-from reasonrank_assets.core.teacher.batch import export_recording, import_batch
+from reasonrank_assets.core.teacher.batch import export_recording, import_batch, open_cache
 from reasonrank_assets.core.teacher.cache import AnswerCache
 from reasonrank_assets.core.teacher.config import TeacherConfig
 from reasonrank_assets.core.teacher.tasks import judge_pairs, relevance_prompts
@@ -94,6 +95,27 @@ def test_recording_round_trip_keeps_every_answer_field_and_is_byte_stable(tmp_pa
     assert all(original[k].label_probs is not None for k in original)  # the server gave logprobs
     for key, answer in original.items():
         assert {**vars(restored[key]), "latency_s": None} == {**vars(answer), "latency_s": None}
+
+
+def test_a_recording_answers_its_prompts_and_a_changed_prompt_is_asked_live_with_a_warning(tmp_path, caplog):
+    pairs = [{"site": "s", "pair_id": f"p{i}", "question_id": 1, "question": "hops?", "url": f"u{i}", "document": f"page {i} on hops"} for i in range(4)]
+    with OpenAIServer() as server:
+        config = TeacherConfig(base_url=server.url, model="test-teacher", api_key_env=None, concurrency=2)
+        teacher = make_teacher(config)
+        with AnswerCache(tmp_path / "recorder") as cache:
+            recorded = judge_pairs(pairs, teacher, cache)
+            export_recording(relevance_prompts(pairs, teacher), cache, teacher.model, tmp_path / "rec.jsonl.gz")
+        assert server.answered == 4
+        summary: dict = {}
+        with open_cache(tmp_path / "fresh", tmp_path / "rec.jsonl.gz") as cache, caplog.at_level("WARNING"):
+            again = judge_pairs(pairs, teacher, cache, summary=summary)
+            assert server.answered == 4 and summary["calls"] == 0 and not caplog.records  # nothing asked, nothing said
+            assert [(r["label"], r["explanation"]) for r in again] == [(r["label"], r["explanation"]) for r in recorded]
+            changed = make_teacher(dataclasses.replace(config, max_tokens=512))  # a new setting: new prompts' keys
+            judge_pairs(pairs, changed, cache, summary=summary)
+    assert server.answered == 8 and summary["calls"] == 4
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "4 of 4 prompts are not in the recording" in warning and "rec.jsonl.gz" in warning and "asking the teacher live" in warning
 
 
 def test_teach_killed_mid_run_resumes_without_asking_an_answered_prompt_again(collection):

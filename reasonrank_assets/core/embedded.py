@@ -14,6 +14,12 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 STACKEXCHANGE_DIR = DATA_DIR / "stackexchange"
 WARC_PATH = DATA_DIR / "pages.warc.gz"
+# The demo teacher's answers (Qwen2.5-Coder-1.5B) to every prompt of the embedded default, as
+# OpenAI batch-output JSONL: `reasonrank demo --record-teacher` re-creates it.
+TEACHER_RECORDING = DATA_DIR / "teacher-recording.jsonl.gz"
+# NovelEval-2306 (RankGPT, Apache-2.0): 21 questions of mid-2023, 20 passages each judged 0/1/2.
+# Not written here: the demo's one real benchmark, beside the embedded one.
+NOVELEVAL_DIR = DATA_DIR / "noveleval"
 HELD_OUT_PERCENT = 25
 
 

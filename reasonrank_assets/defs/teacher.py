@@ -8,6 +8,7 @@ from reasonrank_assets.core.dataset import pairs, training_data
 from reasonrank_assets.core.progress import reporter
 from reasonrank_assets.core.prompts import FORCED, PROMPT_VERSION
 from reasonrank_assets.core.teacher.backends import make_teacher
+from reasonrank_assets.core.teacher.batch import open_cache
 from reasonrank_assets.core.teacher.cache import AnswerCache
 from reasonrank_assets.core.teacher.tasks import generate_queries, judge_pairs
 from reasonrank_assets.defs.config import config_class
@@ -21,9 +22,9 @@ TEACHER_CODE_VERSION = f"2-prompts-{PROMPT_VERSION}"  # 2: labels read in float3
 TrainingDataConfig = config_class(training_data.TrainingDataConfig, "TrainingDataConfig")
 
 
-def _cache(project: Project) -> AnswerCache:
+def _cache(project: Project, teacher_llm: Teacher) -> AnswerCache:
     # One cache for every site and stage: an answer is paid once per (model, prompt, settings).
-    return AnswerCache(project.path("teacher_cache"))
+    return open_cache(project.path("teacher_cache"), teacher_llm.recording)
 
 
 @dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "llm"}, code_version=TEACHER_CODE_VERSION, automation_condition=FOLLOW)
@@ -32,7 +33,7 @@ def search_queries(context: dg.AssetExecutionContext, project: Project, teacher_
     client = make_teacher(teacher_llm.to_settings())
     summary: dict = {}
     progress = reporter(f"teacher queries {context.partition_key}", "questions", context.log.info)
-    rows = generate_queries(questions, client, _cache(project), summary=summary, progress=progress)
+    rows = generate_queries(questions, client, _cache(project, teacher_llm), summary=summary, progress=progress)
     context.add_output_metadata({"questions": len(questions), "model": teacher_llm.model, "teacher": dg.MetadataValue.json(summary)})
     return rows
 
@@ -95,7 +96,7 @@ def teacher_judgments(
     client = make_teacher(teacher_llm.to_settings())
     summary: dict = {}  # calls paid, cache hits, errors, tokens: a re-run with nothing new shows 0 calls
     progress = reporter(f"teacher judgments {context.partition_key}", "pairs", context.log.info)
-    rows = judge_pairs(candidate_pairs, client, _cache(project), summary=summary, progress=progress)
+    rows = judge_pairs(candidate_pairs, client, _cache(project, teacher_llm), summary=summary, progress=progress)
     statuses: dict[str, int] = {}
     for row in rows:
         statuses[row["parse_status"]] = statuses.get(row["parse_status"], 0) + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from reasonrank_assets.core.io import atomic_path
 from reasonrank_assets.core.teacher.backends import OpenAITeacher, answer_from_completion
 from reasonrank_assets.core.teacher.cache import AnswerCache
 from reasonrank_assets.core.teacher.config import QUERIES, RELEVANCE, Prompt
+
+log = logging.getLogger(__name__)
 
 
 def export_batch(items: list[Prompt], teacher: OpenAITeacher, cache: AnswerCache, path: Path) -> int:
@@ -24,15 +27,16 @@ def export_batch(items: list[Prompt], teacher: OpenAITeacher, cache: AnswerCache
     return len(pending)
 
 
-def import_batch(path: Path, teacher: OpenAITeacher | None, cache: AnswerCache) -> dict[str, int]:
+def import_batch(path: Path, teacher: OpenAITeacher | None, cache: AnswerCache, with_models: bool = False) -> dict:
     """Store the answers of a batch output JSONL (gzip when it ends in .gz) in the cache; failed
-    lines are counted, not stored. A recording (`export_recording`) carries each answer's label
-    probabilities beside its choice, since a local teacher has no token logprobs to give."""
+    lines are counted, not stored (`with_models`: also the teachers that answered, under "models").
+    A recording (`export_recording`) carries each answer's label probabilities beside its choice,
+    since a local teacher has no token logprobs to give."""
     import gzip
 
     from openai.types.chat import ChatCompletion
 
-    counts = Counter()
+    counts, models = Counter(), set()
     opener = gzip.open if Path(path).suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
@@ -60,9 +64,24 @@ def import_batch(path: Path, teacher: OpenAITeacher | None, cache: AnswerCache) 
                 continue
             answer.latency_s = None  # a batch job has no per-call latency
             answer.label_probs = recorded if recorded is not None else answer.label_probs
-            cache.put(key, task, teacher.model if teacher is not None else str(body.get("model")), answer)
+            model = teacher.model if teacher is not None else str(body.get("model"))
+            cache.put(key, task, model, answer)
             counts["stored"] += 1
-    return dict(counts)
+            models.add(model)
+    return dict(counts) | ({"models": sorted(models)} if with_models else {})
+
+
+def open_cache(path: Path | str, recording: str | Path | None = None) -> AnswerCache:
+    """The answer cache at `path`, first given the answers of `recording` when one is named, so
+    that the prompts it holds are not asked again."""
+    if recording and not Path(recording).is_file():
+        raise FileNotFoundError(f"teacher recording {recording} not found: `make record-teacher` writes it; without one, set the recording to null")
+    cache = AnswerCache(path)
+    if recording:
+        counts = import_batch(Path(recording), None, cache, with_models=True)
+        cache.recording, cache.recorded_models = str(recording), set(counts.pop("models", ()))
+        log.info("teacher recording %s: %d answers put in the cache", recording, counts.get("stored", 0))
+    return cache
 
 
 def export_recording(items: list[Prompt], cache: AnswerCache, model: str, path: Path) -> int:

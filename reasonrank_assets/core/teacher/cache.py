@@ -35,6 +35,8 @@ class AnswerCache:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.recording: str | None = None  # the recording its answers were seeded from (`open_cache`)
+        self.recorded_models: set[str] = set()  # the teachers that recording answers for
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(path, timeout=60, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")

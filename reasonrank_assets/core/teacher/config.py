@@ -31,6 +31,7 @@ class TeacherConfig:
     batch_size: int = 8  # local backend
     dtype: str = "bfloat16"  # local backend
     device: str | None = None  # local backend; None: cuda if available, else cpu
+    recording: str | None = None  # recorded answers (batch-output JSONL, gzip) put in the answer cache before asking
 
     def __post_init__(self) -> None:
         if self.backend not in ("openai", "transformers"):

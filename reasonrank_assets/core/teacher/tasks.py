@@ -35,6 +35,12 @@ def answer_prompts(
 
     cached = len(answers)
     log.info("teacher %s: %d prompts, %d answered from the cache, %d to ask", teacher.model, len(items), cached, len(pending))
+    if pending and teacher.model in cache.recorded_models:  # a recording of another teacher has nothing to say here
+        log.warning(
+            "teacher %s: %d of %d prompts are not in the recording %s (the prompts or the teacher settings changed since it "
+            "was recorded): asking the teacher live; `make record-teacher` records them anew",
+            teacher.model, len(pending), len(items), cache.recording,
+        )  # fmt: skip
     teacher.answer_all(pending, store)
     if summary is not None:
         errors = sum(1 for item in pending if answers[item.key].error is not None)
