@@ -24,13 +24,14 @@ class Project(dg.ConfigurableResource):
 
     `inbox` holds StackExchange dumps (`<site>/Posts.xml` or `<site>.7z`); `warc_files` are page
     sources read before any crawl; `benchmarks` maps a benchmark name to its loader spec
-    (see `core.benchmarks.load_benchmark`). Defaults are the embedded sample.
+    (see `core.benchmarks.load_benchmark`). Defaults are the embedded sample, and NovelEval (shipped
+    in the package) as the one benchmark nobody here wrote.
     """
 
     home: str = ".reasonrank"
     inbox: str = str(embedded.STACKEXCHANGE_DIR)
     warc_files: list[str] = [str(embedded.WARC_PATH)]
-    benchmarks: dict[str, str] = {"embedded": "embedded"}
+    benchmarks: dict[str, str] = {"embedded": "embedded", "noveleval": f"noveleval:{embedded.NOVELEVAL_DIR}"}
 
     @property
     def root(self) -> Path:
