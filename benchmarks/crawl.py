@@ -103,7 +103,7 @@ def politeness(log, window: int = 10) -> tuple[float, float]:
 def bench_crawl(hosts: int, pages: int, rate: float, latency: float) -> list[tuple]:
     import httpx, protego, trafilatura  # noqa: F401,E401 -- one-off import time is not crawl time
 
-    from reasonrank_assets.core.web.crawl import CrawlConfig, crawl
+    from reasonrank_assets.core.web.crawl import CrawlSettings, crawl
 
     ports_in, ports_out = Pipe(duplex=False)
     control, child_control = Pipe()
@@ -111,7 +111,7 @@ def bench_crawl(hosts: int, pages: int, rate: float, latency: float) -> list[tup
     server.start()
     ports = ports_in.recv()
     urls = [f"http://127.0.0.1:{port}/page/{i}" for i in range(pages) for port in ports]
-    config = CrawlConfig(per_host_rate=rate, allowed_networks=("127.0.0.0/8",), concurrency=32, timeout_s=10)
+    config = CrawlSettings(per_host_rate=rate, allowed_networks=("127.0.0.0/8",), concurrency=32, timeout_s=10)
     with tempfile.TemporaryDirectory() as store:
         started = time.perf_counter()
         rows = crawl(urls, Path(store), config)
@@ -182,7 +182,7 @@ def synthetic_posts(path: Path, gigabytes: float) -> None:
 
 def ingest_child(path: str) -> None:
     """Runs in its own process so that its peak RSS is the ingestion's alone."""
-    from reasonrank_assets.core.web.stackexchange import QuestionRules, read_posts, select_questions
+    from reasonrank_assets.core.web.stackexchange import QuestionSettings, read_posts, select_questions
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
@@ -194,7 +194,7 @@ def ingest_child(path: str) -> None:
             counted["posts"] += 1
             yield post
 
-    questions, cited = select_questions(counting(read_posts(Path(path), "synthetic", errors)), QuestionRules())
+    questions, cited = select_questions(counting(read_posts(Path(path), "synthetic", errors)), QuestionSettings())
     print(json.dumps({"posts": counted["posts"], "questions": len(questions), "cited_urls": len(cited),
                       "seconds": time.perf_counter() - started, "errors": len(errors), "rss_before_kb": before,
                       "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

@@ -51,7 +51,7 @@ from reasonrank_assets.core.dataset import training_data
 from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval
 from reasonrank_assets.core.teacher.backends import make_teacher
 from reasonrank_assets.core.teacher.cache import AnswerCache
-from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.teacher.tasks import judge_pairs
 from reasonrank_assets.core.training.settings import SFTSettings
 from reasonrank_assets.core.training.sft import train_sft
@@ -84,7 +84,7 @@ def human_judgments(pairs: list[dict], qrels: list[dict]) -> list[dict]:
 
 def teacher_judgments(pairs: list[dict], model: str, max_tokens: int, cache_dir: Path, summary: dict) -> list[dict]:
     """A local teacher's judgments through the project's cached teacher (label-only at 0 tokens)."""
-    config = TeacherConfig(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8)
+    config = TeacherSettings(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8)
     with AnswerCache(cache_dir) as cache:
         return judge_pairs(pairs, make_teacher(config), cache, summary=summary)
 
@@ -196,7 +196,7 @@ def main() -> None:
 
     candidates = train_candidates(bench, run, train_q, args.train_depth)
     questions = [{"site": SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
-    data_config = training_data.TrainingDataConfig(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
+    data_config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
     facts: dict = {"candidates": len(candidates), "test_queries": len(queries), "train_queries": len(train_q)}
     for arm in args.arms:
         summary: dict = {}

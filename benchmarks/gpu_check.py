@@ -147,10 +147,10 @@ def _free_port() -> int:
 def _judge(url: str, model: str, cache_dir: Path) -> list[dict]:
     from reasonrank_assets.core.teacher.backends import OpenAITeacher
     from reasonrank_assets.core.teacher.cache import AnswerCache
-    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
     from reasonrank_assets.core.teacher.tasks import judge_pairs
 
-    teacher = OpenAITeacher(TeacherConfig(model=model, base_url=url, api_key_env=None, concurrency=8, max_tokens=64))
+    teacher = OpenAITeacher(TeacherSettings(model=model, base_url=url, api_key_env=None, concurrency=8, max_tokens=64))
     pairs = [{"site": "check", "pair_id": f"p{i}", "question_id": "q", "question": QUESTION, "url": f"u{i}", "document": doc}
              for i, doc in enumerate(TAUGHT)]  # fmt: skip
     fresh = Path(tempfile.mkdtemp(dir=cache_dir, prefix=f"answers-{model}-"))  # every answer asked of the server now

@@ -32,7 +32,7 @@ SERVER = ROOT / "tests" / "openai_server.py"  # the test suite's real OpenAI-com
 
 from reasonrank_assets.core.teacher.backends import make_teacher
 from reasonrank_assets.core.teacher.cache import AnswerCache
-from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.teacher.tasks import judge_pairs
 
 
@@ -71,7 +71,7 @@ def dl19_pairs(limit: int) -> list[dict]:
 
 
 def materialize(pairs: list[dict], url: str, cache_dir: Path, concurrency: int) -> tuple[float, dict, list[dict]]:
-    config = TeacherConfig(base_url=url, model="bench-teacher", api_key_env=None, concurrency=concurrency, max_tokens=256)
+    config = TeacherSettings(base_url=url, model="bench-teacher", api_key_env=None, concurrency=concurrency, max_tokens=256)
     summary: dict = {}
     started = time.perf_counter()
     with AnswerCache(cache_dir) as cache:

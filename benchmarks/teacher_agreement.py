@@ -34,7 +34,7 @@ ROUND = 21  # NovelEval's questions: one passage of each per call to the teacher
 from reasonrank_assets.core.evaluation.metrics import label_agreement
 from reasonrank_assets.core.teacher.backends import make_teacher
 from reasonrank_assets.core.teacher.cache import AnswerCache
-from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.teacher.tasks import judge_pairs, relevance_prompts
 from reasonrank_assets.core.evaluation.rerank import EXPLAIN_BUDGET  # noqa: E402
 
@@ -92,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
 
     pairs, gold = noveleval_pairs(args.per_question, args.limit)
-    config = TeacherConfig(
+    config = TeacherSettings(
         backend=args.backend, model=args.model, base_url=args.base_url, api_key_env=args.api_key_env,
         max_tokens=args.max_tokens, batch_size=args.batch_size, concurrency=args.concurrency,
         force_label=not args.no_force_label,

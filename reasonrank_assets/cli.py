@@ -445,9 +445,9 @@ def _contamination_texts(path: Path) -> list[str]:
 
 
 def _configure_teach(parser: argparse.ArgumentParser) -> None:
-    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
 
-    defaults = TeacherConfig()
+    defaults = TeacherSettings()
     parser.add_argument("--pairs", type=Path, help="candidate_pairs rows (.parquet or .jsonl): site, pair_id, question_id, question, url, document")
     parser.add_argument("--run", type=Path, help="a first-stage TREC run instead: each query's top --depth hits are the pairs (needs a collection)")
     parser.add_argument("--depth", type=int, default=20, help="hits per query taken from --run")
@@ -456,17 +456,17 @@ def _configure_teach(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--judgments", type=Path, help="also write the teacher_judgments rows (.parquet or .jsonl)")
     parser.add_argument("--cache", type=Path, help="teacher answer cache (default: HOME/teacher_cache, the assets' cache)")
     _configure_home(parser)
-    teacher = parser.add_argument_group("teacher (TeacherConfig)")
+    teacher = parser.add_argument_group("teacher (TeacherSettings)")
     teacher.add_argument("--backend", choices=["openai", "transformers"], default=defaults.backend)
     teacher.add_argument("--model", default=defaults.model, help="served model name, or a local HF id / directory / alias")
     teacher.add_argument("--base-url", default=defaults.base_url, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     teacher.add_argument("--api-key-env", default=defaults.api_key_env, help="name of the environment variable holding the key")
-    teacher.add_argument("--teacher", action="append", default=[], metavar="KEY=VALUE", help="any other TeacherConfig field (concurrency=8, max_tokens=0, force_label=true, ...)")
+    teacher.add_argument("--teacher", action="append", default=[], metavar="KEY=VALUE", help="any other TeacherSettings field (concurrency=8, max_tokens=0, force_label=true, ...)")
     teacher.add_argument("--queries-task", action="store_true", help="also have the teacher write search queries per question (the method's second task)")
     recording = parser.add_argument_group("recordings (OpenAI batch-output JSONL, gzip: cache keys and answers, no passage text)")
     recording.add_argument("--recording", type=Path, help="load this recording into the cache first: the answers it holds are not asked again")
     recording.add_argument("--record", type=Path, help="write this run's answers as a recording")
-    data = parser.add_argument_group("training set (TrainingDataConfig)")
+    data = parser.add_argument_group("training set (TrainingDataSettings)")
     data.add_argument("--data", action="append", default=[], metavar="KEY=VALUE", help="e.g. validation_fraction=0 test_fraction=0 include_queries_task=false")
     data.add_argument("--contamination", action="append", default=[], type=Path, help="texts no example may share a 13-gram with: a BRIGHT topics folder, or a queries or corpus file (repeatable)")
     _add_collection(parser)
@@ -479,15 +479,15 @@ def _run_teach(args: argparse.Namespace) -> int:
     from reasonrank_assets.core.teacher.backends import make_teacher
     from reasonrank_assets.core.teacher.batch import export_recording, import_batch
     from reasonrank_assets.core.teacher.cache import AnswerCache
-    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
     from reasonrank_assets.core.teacher.tasks import generate_queries, judge_pairs, query_prompts, relevance_prompts
     from reasonrank_assets.core.training.examples import load_rows
 
     if bool(args.pairs) == bool(args.run):
         raise ValueError("give exactly one of --pairs or --run (with --queries and --corpus, --beir or --benchmark)")
-    data_settings = _settings(training_data.TrainingDataConfig, _key_values(args.data, "--data"), "--data")
+    data_settings = _settings(training_data.TrainingDataSettings, _key_values(args.data, "--data"), "--data")
     flags = {"backend": args.backend, "model": args.model, "base_url": args.base_url, "api_key_env": args.api_key_env}
-    config = _settings(TeacherConfig, flags | _key_values(args.teacher, "--teacher"), "--teacher")
+    config = _settings(TeacherSettings, flags | _key_values(args.teacher, "--teacher"), "--teacher")
     contamination = [text for path in args.contamination for text in _contamination_texts(path)]
     if args.pairs:
         candidates = load_rows(args.pairs)

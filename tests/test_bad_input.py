@@ -10,7 +10,7 @@ import dagster as dg
 
 from reasonrank_assets.core import embedded
 from reasonrank_assets.core.warehouse import Warehouse
-from reasonrank_assets.core.web.stackexchange import QuestionRules, read_posts, select_questions
+from reasonrank_assets.core.web.stackexchange import QuestionSettings, read_posts, select_questions
 from reasonrank_assets.defs import data
 from reasonrank_assets.defs.partitions import site_partitions
 from reasonrank_assets.defs.resources import Project, WarehouseIOManager
@@ -56,7 +56,7 @@ def test_a_broken_dump_fails_its_site_only_and_bad_rows_are_skipped(tmp_path):
     assert sum(f"{inbox / GOOD / 'Posts.xml'}, line 41: not well-formed XML" in w for w in warnings) == 1
     warehouse = Warehouse(tmp_path / "home" / "warehouse")
     assert warehouse.partitions("questions") == [GOOD]
-    assert len(warehouse.read("questions")) == len(select_questions(clean, QuestionRules())[0])
+    assert len(warehouse.read("questions")) == len(select_questions(clean, QuestionSettings())[0])
 
 
 def _gzip_members(data: bytes) -> list[bytes]:
@@ -77,7 +77,7 @@ def test_a_cut_or_damaged_warc_loses_only_its_bad_records_and_says_so(tmp_path):
     torn = next(i for i in range(len(members)) if sum(map(len, members[: i + 1])) > cut_at)
     damaged = tmp_path / "damaged.warc.gz"  # one response in the second half says `2x0`
     cited = {c["url"] for c in select_questions(read_posts(embedded.STACKEXCHANGE_DIR / GOOD / "Posts.xml", GOOD),
-                                                   QuestionRules())[1]}
+                                                   QuestionSettings())[1]}
 
     def target(member: bytes) -> str:
         found = re.search(rb"WARC-Type: response.*?WARC-Target-URI: (\S+)", gzip.decompress(member), re.S)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reasonrank_assets.core.web.crawl import CrawlConfig, CrawlState, crawl
+from reasonrank_assets.core.web.crawl import CrawlSettings, CrawlState, crawl
 from reasonrank_assets.core.web.webpages import WarcAppender, content_hash, read_warc_record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,12 +151,12 @@ def send(h, status: int, body: bytes, content_type: str | None = "text/html; cha
         h.wfile.write(body)
 
 
-def fast_config(**overrides) -> CrawlConfig:
+def fast_config(**overrides) -> CrawlSettings:
     """Loopback allowed, short timeouts and backoffs so the suite stays fast."""
     settings = dict(allowed_networks=("127.0.0.0/8",), per_host_rate=50.0, timeout_s=0.6, retries=2,
                     backoff_s=0.05, max_bytes=100_000, max_redirects=3, concurrency=8)
     settings.update(overrides)
-    return CrawlConfig(**settings)
+    return CrawlSettings(**settings)
 
 
 @pytest.fixture
@@ -242,7 +242,7 @@ def test_redirect_limit_and_a_crawl_started_inside_a_running_event_loop(site, tm
 
 def test_loopback_and_private_addresses_are_refused_by_default(site, tmp_path):
     urls = [site.url("/ok"), "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/"]
-    rows = crawl(urls + ["not a url", "ftp://files.example.org/x"], tmp_path / "store", CrawlConfig(timeout_s=1, retries=0))
+    rows = crawl(urls + ["not a url", "ftp://files.example.org/x"], tmp_path / "store", CrawlSettings(timeout_s=1, retries=0))
     assert [r["error_kind"] for r in rows] == ["address_not_allowed"] * 4 + ["invalid_url"] * 2
     assert "loopback" in rows[0]["error"] and "private" in rows[1]["error"] and "link-local" in rows[2]["error"]
     assert site.hits == []  # not even robots.txt
@@ -336,9 +336,9 @@ def test_responses_in_the_warc_without_a_row_are_recovered_not_refetched(site, t
 KILLED_CRAWL = """
 import sys
 from pathlib import Path
-from reasonrank_assets.core.web.crawl import CrawlConfig, CrawlState, crawl
+from reasonrank_assets.core.web.crawl import CrawlSettings, CrawlState, crawl
 urls = sys.argv[2:]
-crawl(urls, Path(sys.argv[1]), CrawlConfig(allowed_networks=("127.0.0.0/8",), per_host_rate=10, concurrency=6,
+crawl(urls, Path(sys.argv[1]), CrawlSettings(allowed_networks=("127.0.0.0/8",), per_host_rate=10, concurrency=6,
                                            timeout_s=5))
 """
 

@@ -32,7 +32,7 @@ def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared
     grades = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in bench.qrels}
     assert all(j["label"] == min(grades[(str(j["question_id"]), j["url"])], 2) for j in judgments)
     questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
-    config = training_data.TrainingDataConfig(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
+    config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
     rows, report = training_data.build_training_examples(judgments, questions, [], test_texts, config)
     assert {str(r["question_id"]) for r in rows} <= train_q
     index = training_data.ContaminationIndex(test_texts)

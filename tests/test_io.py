@@ -56,8 +56,8 @@ def test_a_directory_replaces_the_old_one_whole(tmp_path):
 
 
 def test_retry_after_reads_seconds_and_http_dates():
-    from email.utils import format_datetime
     from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
 
     assert io.retry_after("7") == 7.0 and io.retry_after(" 1.5 ") == 1.5
     in_a_minute = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60), usegmt=True)

@@ -63,12 +63,12 @@ def test_the_teacher_and_the_student_read_the_same_label_tokens(tmp_path):
     from tiny_models import build_tiny_llama
 
     from reasonrank_assets.core.teacher.backends import TransformersTeacher
-    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
 
     digits = set()
     for vocab_size in (400, 262):  # 262: hardly a merge beyond the bytes, so " 0" is two tokens
         directory = build_tiny_llama(tmp_path / str(vocab_size), vocab_size=vocab_size)
-        teacher = TransformersTeacher(TeacherConfig(backend="transformers", model=str(directory), dtype="float32", device="cpu"))
+        teacher = TransformersTeacher(TeacherSettings(backend="transformers", model=str(directory), dtype="float32", device="cpu"))
         _, _, (prefix, ids) = teacher._load()
         student = rerank.Reranker.from_pretrained(directory, mode="label_only", dtype="float32", device="cpu").backend
         assert (prefix, ids) == (student.prefix_ids, student.label_ids)

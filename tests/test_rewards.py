@@ -3,14 +3,14 @@ import math
 import pytest
 
 from reasonrank_assets.core.training import rewards
-from reasonrank_assets.core.training.rewards import Candidate
+from reasonrank_assets.core.training.rewards import ScoredAnswer
 
 
-def test_label_agreement_is_graded_by_distance():
-    assert rewards.label_agreement(2, 2) == 1.0
-    assert rewards.label_agreement(1, 2) == rewards.label_agreement(1, 0) == 0.5
-    assert rewards.label_agreement(0, 2) == 0.0
-    assert rewards.label_agreement(None, 1) == 0.0
+def test_label_score_is_graded_by_distance():
+    assert rewards.label_score(2, 2) == 1.0
+    assert rewards.label_score(1, 2) == rewards.label_score(1, 0) == 0.5
+    assert rewards.label_score(0, 2) == 0.0
+    assert rewards.label_score(None, 1) == 0.0
 
 
 def test_format_score():
@@ -50,12 +50,12 @@ def _group():
     # Hand-computed: scores 0.2, 1.0, 0.6, 0.95 and the teacher 0.8; min 0.2, range 0.8
     # -> normalised 0, 1, 0.5, 0.9375 and teacher 0.75.
     samples = [
-        Candidate("a", 0, 0.2, "student", "e:0"),
-        Candidate("b", 2, 1.0, "student", "e:1"),
-        Candidate("c", 1, 0.6, "student", "e:2"),
-        Candidate("d", 2, 0.95, "student", "e:3"),
+        ScoredAnswer("a", 0, 0.2, "student", "e:0"),
+        ScoredAnswer("b", 2, 1.0, "student", "e:1"),
+        ScoredAnswer("c", 1, 0.6, "student", "e:2"),
+        ScoredAnswer("d", 2, 0.95, "student", "e:3"),
     ]
-    return samples, Candidate("teacher answer", 2, 0.8, "teacher")
+    return samples, ScoredAnswer("teacher answer", 2, 0.8, "teacher")
 
 
 def test_reward_weighted_items_hand_computed_group():
@@ -82,7 +82,7 @@ def test_reward_weighted_items_disagreement_weight():
     items = rewards.reward_weighted_items(samples, teacher, threshold=0.85, use_disagreement_weight=True)
     assert [i["weight"] for i in items] == pytest.approx([0.5, 0.46875])
     # A student that always agrees gets no weight at all: the pair is dropped.
-    agreeing = [Candidate("x", 2, 0.5, "student"), Candidate("y", 2, 0.7, "student")]
+    agreeing = [ScoredAnswer("x", 2, 0.5, "student"), ScoredAnswer("y", 2, 0.7, "student")]
     assert rewards.reward_weighted_items(agreeing, teacher, use_disagreement_weight=True) == []
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from reasonrank_assets.core.web.stackexchange import (
     DumpError,
-    QuestionRules,
+    QuestionSettings,
     find_site_dumps,
     read_posts,
     select_questions,
@@ -72,7 +72,7 @@ def test_rows_are_parsed_into_plain_text_tags_and_links(posts_xml):
 
 
 def test_select_questions_by_rules_with_normalised_deduplicated_urls(posts_xml):
-    questions, cited = select_questions(read_posts(posts_xml, "beer"), QuestionRules())
+    questions, cited = select_questions(read_posts(posts_xml, "beer"), QuestionSettings())
     assert [q["question_id"] for q in questions] == [1, 10]  # 5: score 0; 7: cites only StackExchange
     first = questions[0]
     assert first["text"] == first["title"] + "\n\n" + first["body"] and first["n_cited_urls"] == 2
@@ -83,14 +83,14 @@ def test_select_questions_by_rules_with_normalised_deduplicated_urls(posts_xml):
     assert wiki["answer_id"] == 3 and wiki["is_accepted"] and wiki["answer_score"] == 2
     assert "spam.example.net" not in str(cited)  # answer score -1 < min_answer_score
 
-    loose = QuestionRules(min_question_score=0, min_answer_score=-5, require_cited_url=False)
+    loose = QuestionSettings(min_question_score=0, min_answer_score=-5, require_cited_url=False)
     assert [q["question_id"] for q in select_questions(read_posts(posts_xml, "b"), loose)[0]] == [1, 5, 7, 10]
-    tagged = QuestionRules(tags_any=["yeast"])
+    tagged = QuestionSettings(tags_any=["yeast"])
     assert [q["question_id"] for q in select_questions(read_posts(posts_xml, "b"), tagged)[0]] == [10]
-    accepted = QuestionRules(require_accepted_answer=True, accepted_answer_only=True)
+    accepted = QuestionSettings(require_accepted_answer=True, accepted_answer_only=True)
     questions, cited = select_questions(read_posts(posts_xml, "b"), accepted)
     assert [q["question_id"] for q in questions] == [1] and {c["answer_id"] for c in cited} == {3}
-    top, top_cited = select_questions(read_posts(posts_xml, "b"), QuestionRules(max_questions=1))
+    top, top_cited = select_questions(read_posts(posts_xml, "b"), QuestionSettings(max_questions=1))
     assert [q["question_id"] for q in top] == [1] and {c["question_id"] for c in top_cited} == {1}
 
 
@@ -203,7 +203,7 @@ def test_real_dumps_ingest(shared_data):
     posts = list(read_posts(beer, "beer.stackexchange.com", errors))
     assert errors == []
     assert sum(p["post_type_id"] == 1 for p in posts) == 663 and sum(p["post_type_id"] == 2 for p in posts) == 1572
-    questions, cited = select_questions(posts, QuestionRules())
+    questions, cited = select_questions(posts, QuestionSettings())
     assert 300 < len(questions) < 663 and len(cited) >= len(questions)
     assert all(q["n_cited_urls"] >= 1 and "<p>" not in q["text"] for q in questions)
     assert all(c["url"] == normalize_url(c["raw_url"]) and "stackexchange.com" not in c["url"] for c in cited)
@@ -211,5 +211,5 @@ def test_real_dumps_ingest(shared_data):
 
     dumps = find_site_dumps(shared_data / "stackexchange")
     assert set(dumps) == {"beer.stackexchange.com", "coffee.stackexchange.com"}
-    coffee_questions, _ = select_questions(read_posts(dumps["coffee.stackexchange.com"], "coffee"), QuestionRules())
+    coffee_questions, _ = select_questions(read_posts(dumps["coffee.stackexchange.com"], "coffee"), QuestionSettings())
     assert len(coffee_questions) > 50

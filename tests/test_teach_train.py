@@ -21,7 +21,7 @@ from reasonrank_assets.core import prompts
 from reasonrank_assets.core.teacher.backends import make_teacher
 from reasonrank_assets.core.teacher.batch import export_recording, import_batch, open_cache
 from reasonrank_assets.core.teacher.cache import AnswerCache
-from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.teacher.tasks import judge_pairs, relevance_prompts
 from reasonrank_assets.core.training.examples import load_rows
 
@@ -81,7 +81,7 @@ def test_teach_records_then_a_recording_alone_rebuilds_the_same_rows(collection,
 def test_recording_round_trip_keeps_every_answer_field_and_is_byte_stable(tmp_path):
     pairs = [{"site": "s", "pair_id": f"p{i}", "question_id": 1, "question": "hops?", "url": f"u{i}", "document": f"page {i} on hops"} for i in range(4)]
     with OpenAIServer() as server:
-        teacher = make_teacher(TeacherConfig(base_url=server.url, model="test-teacher", api_key_env=None, concurrency=2))
+        teacher = make_teacher(TeacherSettings(base_url=server.url, model="test-teacher", api_key_env=None, concurrency=2))
         items = relevance_prompts(pairs, teacher)
         with AnswerCache(tmp_path / "a") as cache:
             judge_pairs(pairs, teacher, cache)
@@ -169,7 +169,7 @@ def test_bad_input_is_one_clear_line_and_exit_2(collection, tmp_path, capsys):
     examples.write_text(json.dumps({"example_id": "e", "split": "train", "task": "relevance", "prompt": "[]", "completion": "x"}) + "\n")
     cases = [
         (["teach", "--pairs", str(examples), "--run", str(folder / "run.trec"), "-o", str(tmp_path / "o.jsonl")], "exactly one of --pairs or --run"),
-        (["teach", "--pairs", str(examples), "--data", "bogus=1", "-o", str(tmp_path / "o.jsonl")], "unknown TrainingDataConfig setting(s) ['bogus']"),
+        (["teach", "--pairs", str(examples), "--data", "bogus=1", "-o", str(tmp_path / "o.jsonl")], "unknown TrainingDataSettings setting(s) ['bogus']"),
         (["teach", "--pairs", str(examples), "--teacher", "concurrency", "-o", str(tmp_path / "o.jsonl")], "--teacher 'concurrency': expected KEY=VALUE"),
         (["train", "--examples", str(examples), "-o", str(tmp_path / "s"), "--sft", "nope=1"], "unknown setting(s) ['nope']"),
         (["train", "--examples", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "s")], "missing.jsonl"),

@@ -23,7 +23,7 @@ from reasonrank_assets.core.evaluation.metrics import label_agreement
 from reasonrank_assets.core.teacher.backends import TeacherAuthError, make_teacher
 from reasonrank_assets.core.teacher.batch import export_batch, import_batch
 from reasonrank_assets.core.teacher.cache import AnswerCache, cache_key
-from reasonrank_assets.core.teacher.config import RELEVANCE, Answer, TeacherConfig, config_from_dict
+from reasonrank_assets.core.teacher.settings import RELEVANCE, Answer, TeacherSettings, config_from_dict
 from reasonrank_assets.core.teacher.tasks import generate_queries, judge_pairs, relevance_outcome, relevance_prompts
 
 KEY_ENV = "REASONRANK_TEST_TEACHER_KEY"
@@ -41,10 +41,10 @@ def expected_label(pair: dict) -> int:
     return prompts.parse_relevance(default_answer(prompts.relevance_messages(pair["question"], pair["document"]))).label
 
 
-def config(server: OpenAIServer, **overrides) -> TeacherConfig:
+def config(server: OpenAIServer, **overrides) -> TeacherSettings:
     settings = dict(base_url=server.url, model="test-teacher", api_key_env=KEY_ENV, concurrency=4, timeout_s=5.0,
                     backoff_s=0.01, max_retries=2, max_tokens=256)
-    return TeacherConfig(**(settings | overrides))
+    return TeacherSettings(**(settings | overrides))
 
 
 def judge(server, pairs, cache_dir: Path, **overrides):
@@ -260,11 +260,11 @@ def test_the_first_401_stops_the_run_with_one_line_naming_the_variable(tmp_path,
 def test_bad_input_names_the_record_and_field():
     pair = make_pairs(1)[0] | {"document": None}
     with pytest.raises(ValueError, match=r"p0|example.org/0.*document|document"):
-        judge_pairs([pair], make_teacher(TeacherConfig()), None)
+        judge_pairs([pair], make_teacher(TeacherSettings()), None)
     with pytest.raises(ValueError, match="unknown teacher settings \\['temprature'\\]"):
         config_from_dict({"temprature": 0})
     with pytest.raises(ValueError, match="backend"):
-        TeacherConfig(backend="vllm")
+        TeacherSettings(backend="vllm")
 
 
 # -- search queries ----------------------------------------------------------------------------
@@ -305,10 +305,10 @@ _JUDGE_SCRIPT = textwrap.dedent(
     import json, sys
     from reasonrank_assets.core.teacher.backends import make_teacher
     from reasonrank_assets.core.teacher.cache import AnswerCache
-    from reasonrank_assets.core.teacher.config import TeacherConfig
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
     from reasonrank_assets.core.teacher.tasks import judge_pairs
     pairs = json.load(open(sys.argv[1]))
-    config = TeacherConfig(base_url=sys.argv[2], model="test-teacher", api_key_env=None, concurrency=4, backoff_s=0.01)
+    config = TeacherSettings(base_url=sys.argv[2], model="test-teacher", api_key_env=None, concurrency=4, backoff_s=0.01)
     with AnswerCache(sys.argv[3]) as cache:
         rows = judge_pairs(pairs, make_teacher(config), cache)
     json.dump(rows, open(sys.argv[4], "w"))
@@ -393,7 +393,7 @@ def test_local_backend_forces_a_label_and_records_it(tmp_path, tiny_model_dir):
     settings = dict(backend="transformers", model=str(tiny_model_dir), max_tokens=6, batch_size=4, dtype="float32")
     summary: dict = {}
     with AnswerCache(tmp_path / "cache") as cache:
-        forced = make_teacher(TeacherConfig(**settings, force_label=True))
+        forced = make_teacher(TeacherSettings(**settings, force_label=True))
         rows = judge_pairs(pairs, forced, cache, summary=summary)
         assert summary["calls"] == 5
         for row in rows:
@@ -404,12 +404,12 @@ def test_local_backend_forces_a_label_and_records_it(tmp_path, tiny_model_dir):
         assert judge_pairs(pairs, forced, cache, summary=summary) == rows and summary["calls"] == 0
         # Without forcing, only answers cut by the budget are forced; others without a label are
         # recorded as failures, never label 0.
-        plain = judge_pairs(pairs, make_teacher(TeacherConfig(**settings)), cache, summary=summary)
+        plain = judge_pairs(pairs, make_teacher(TeacherSettings(**settings)), cache, summary=summary)
         assert summary["calls"] == 5  # force_label is part of the cache key
         assert all(r["label"] is None for r in plain if r["parse_status"] not in prompts.USABLE_STATUSES)
         assert all(r["parse_status"] in prompts.USABLE_STATUSES for r in plain if r["finish_reason"] == "length")
         queries = generate_queries([{"site": "beer", "question_id": 1, "text": "hops?"}],
-                                     make_teacher(TeacherConfig(**settings)), cache)
+                                     make_teacher(TeacherSettings(**settings)), cache)
         assert queries[0]["status"] in {"ok", "short", "empty"}
 
 
@@ -423,7 +423,7 @@ def test_label_agreement_accuracy_kappa_and_confusion():
 
 
 def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model_dir):
-    config = TeacherConfig(backend="transformers", model=str(tiny_model_dir), max_tokens=0, force_label=True, dtype="float32")
+    config = TeacherSettings(backend="transformers", model=str(tiny_model_dir), max_tokens=0, force_label=True, dtype="float32")
     with AnswerCache(tmp_path / "cache") as cache:
         rows = judge_pairs(make_pairs(3), make_teacher(config), cache)
     assert {r["parse_status"] for r in rows} == {"forced"}
@@ -432,7 +432,7 @@ def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model
 
 def test_local_teacher_reads_label_probabilities_in_float32(tmp_path, sharp_model_dir):
     pairs = [dict(p, document=f"Page {i}: " + "hops and malt " * (i % 4 + 1)) for i, p in enumerate(make_pairs(10))]
-    teacher = make_teacher(TeacherConfig(backend="transformers", model=str(sharp_model_dir), max_tokens=0, batch_size=1, dtype="bfloat16"))
+    teacher = make_teacher(TeacherSettings(backend="transformers", model=str(sharp_model_dir), max_tokens=0, batch_size=1, dtype="bfloat16"))
     with AnswerCache(tmp_path / "cache") as cache:
         rows = judge_pairs(pairs, teacher, cache)
     assert {r["parse_status"] for r in rows} == {"forced"}  # label-only: no answer, the budget is 0, the label is forced

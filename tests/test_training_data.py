@@ -51,7 +51,7 @@ SEARCH_QUERIES = queries(1) + queries(2) + queries(3, n=4) + queries(4) + querie
 
 @pytest.fixture(scope="module")
 def built():
-    config = td.TrainingDataConfig(max_example_tokens=2000, validation_fraction=0.0, test_fraction=0.0)
+    config = td.TrainingDataSettings(max_example_tokens=2000, validation_fraction=0.0, test_fraction=0.0)
     return td.build_training_examples(JUDGMENTS, QUESTIONS, SEARCH_QUERIES, [BRIGHT_QUERY, "an unrelated gold answer"], config)
 
 
@@ -106,7 +106,7 @@ def test_report_and_rows_fit_the_table(built):
 def test_split_is_by_question_stable_and_leaks_are_reported():
     many = [question(i, f"Question number {i} about yeast strain {i * 7919} and its flavour") for i in range(300)]
     judgments = [judgment(i, u, i % 3) for i in range(300) for u in ("a", "b")]
-    config = td.TrainingDataConfig(validation_fraction=0.1, test_fraction=0.1)
+    config = td.TrainingDataSettings(validation_fraction=0.1, test_fraction=0.1)
     rows, report = td.build_training_examples(judgments, many, [], [], config)
     splits = {}
     for row in rows:

@@ -13,8 +13,8 @@ from reasonrank_assets.defs.resources import Project, markdown_preview
 
 GROUP = "web"
 
-QuestionRulesConfig = config_class(stackexchange.QuestionRules, "QuestionRulesConfig")
-CrawlerConfig = config_class(crawl.CrawlConfig, "CrawlerConfig")
+QuestionSettingsConfig = config_class(stackexchange.QuestionSettings, "QuestionSettingsConfig")
+CrawlSettingsConfig = config_class(crawl.CrawlSettings, "CrawlSettingsConfig")
 
 
 @dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "xml"}, code_version="1")
@@ -53,7 +53,7 @@ def stackexchange_posts(context: dg.AssetExecutionContext, project: Project) -> 
     group_name=GROUP,
     code_version="1",
 )
-def questions_and_cited_urls(stackexchange_posts: list[dict], config: QuestionRulesConfig):
+def questions_and_cited_urls(stackexchange_posts: list[dict], config: QuestionSettingsConfig):
     questions, cited = stackexchange.select_questions(stackexchange_posts, config.to_settings())
     yield dg.Output(questions, "questions")
     yield dg.Output(cited, "cited_urls")
@@ -66,7 +66,7 @@ class WebPagesConfig(dg.Config):
 
     crawl: bool = True
     warc_pool: bool = True
-    crawler: CrawlerConfig = CrawlerConfig()
+    crawler: CrawlSettingsConfig = CrawlSettingsConfig()
 
 
 @dg.asset(partitions_def=site_partitions, group_name=GROUP, kinds={"python", "warc"}, code_version="1", automation_condition=FOLLOW)

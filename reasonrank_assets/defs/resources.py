@@ -9,7 +9,7 @@ import dagster as dg
 
 from reasonrank_assets.core import embedded
 from reasonrank_assets.core.models import SMOLLM2
-from reasonrank_assets.core.teacher.config import TeacherConfig
+from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.warehouse import Warehouse
 from reasonrank_assets.defs.config import config_class
 
@@ -115,9 +115,9 @@ def markdown_preview(rows: list[dict], limit: int = 20, width: int = 60) -> str:
 # embedded demo's local SmolLM2, short explanations (the method: up to 1024 tokens), labels forced
 # when the small model drifts.
 Teacher = config_class(
-    TeacherConfig,
+    TeacherSettings,
     "Teacher",
-    TeacherConfig(
+    TeacherSettings(
         backend="transformers", model=SMOLLM2, max_tokens=48, query_max_tokens=48, force_label=True, batch_size=16
     ),
     base=dg.ConfigurableResource,

@@ -19,7 +19,7 @@ GROUP = "teacher"
 DATASET_GROUP = "dataset"  # training_examples: a stage of its own, between teacher and training
 # A new prompt version makes the teacher's assets (and everything downstream) show as stale.
 TEACHER_CODE_VERSION = f"2-prompts-{PROMPT_VERSION}"  # 2: labels read in float32, cut answers forced
-TrainingDataConfig = config_class(training_data.TrainingDataConfig, "TrainingDataConfig")
+TrainingDataSettingsConfig = config_class(training_data.TrainingDataSettings, "TrainingDataSettingsConfig")
 
 
 def _cache(project: Project, teacher_llm: Teacher) -> AnswerCache:
@@ -146,7 +146,7 @@ def teacher_judgments(
 )
 def training_examples(
     context: dg.AssetExecutionContext,
-    config: TrainingDataConfig,
+    config: TrainingDataSettingsConfig,
     teacher_judgments: list[dict],
     questions: list[dict],
     search_queries: list[dict],

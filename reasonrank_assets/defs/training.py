@@ -28,15 +28,15 @@ class Launch(dg.Config):
     launcher: list[str] = []
 
 
-class SFTConfig(SFTSettingsConfig, Launch):
+class StudentSFTConfig(SFTSettingsConfig, Launch):
     pass
 
 
-class RolloutConfig(RolloutSettingsConfig, Launch):
+class RefinementRolloutsConfig(RolloutSettingsConfig, Launch):
     pass
 
 
-class RefineConfig(RefineSettingsConfig, Launch):
+class StudentRefinedConfig(RefineSettingsConfig, Launch):
     pass
 
 
@@ -60,7 +60,7 @@ def _examples_file(project: Project) -> str:
 
 @dg.asset(group_name=GROUP, kinds={"pytorch", "trl"}, code_version=CODE_VERSION,
     automation_condition=RETRAIN, metadata={"table": "model_checkpoints"}, deps=["training_examples"])
-def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: Project) -> dg.Output:
+def student_sft(context: dg.AssetExecutionContext, config: StudentSFTConfig, project: Project) -> dg.Output:
     """The student distilled from the teacher by SFT on both tasks (loss on the completion only)."""
     settings = config.to_settings()
     output_dir = project.path("models", "student_sft")
@@ -70,7 +70,7 @@ def student_sft(context: dg.AssetExecutionContext, config: SFTConfig, project: P
 
 @dg.asset(group_name=GROUP, kinds={"pytorch"}, code_version=CODE_VERSION,
     automation_condition=RETRAIN, deps=["training_examples"])
-def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig, project: Project, student_sft: list[dict]) -> dg.Output:
+def refinement_rollouts(context: dg.AssetExecutionContext, config: RefinementRolloutsConfig, project: Project, student_sft: list[dict]) -> dg.Output:
     """k explanations per training pair sampled from the SFT student at T=1.0 and scored, paid once."""
     settings = config.to_settings()
     output_dir = project.path("rollouts")
@@ -88,7 +88,7 @@ def refinement_rollouts(context: dg.AssetExecutionContext, config: RolloutConfig
     metadata={"table": "model_checkpoints"},
     deps=["training_examples", "refinement_rollouts"],
 )
-def student_refined(context: dg.AssetExecutionContext, config: RefineConfig, project: Project, student_sft: list[dict]) -> dg.Output:
+def student_refined(context: dg.AssetExecutionContext, config: StudentRefinedConfig, project: Project, student_sft: list[dict]) -> dg.Output:
     """The SFT student refined by GRPO (online, verifiable rewards) or by reward-weighted
     fine-tuning on the rollouts (the official code's method), as configured."""
     settings = config.to_settings()

@@ -1,4 +1,4 @@
--- StackExchange questions selected by the QuestionRules (score, accepted answer, tags, cited pages).
+-- StackExchange questions selected by the QuestionSettings (score, accepted answer, tags, cited pages).
 CREATE TABLE questions (
     site VARCHAR NOT NULL,              -- site partition, e.g. 'beer.stackexchange.com'
     question_id BIGINT NOT NULL,        -- the question's post_id in that site's dump

@@ -31,7 +31,7 @@ SPLITS = ("train", "validation", "test")
 
 
 @dataclass
-class TrainingDataConfig:
+class TrainingDataSettings:
     accept_statuses: list[str] = field(default_factory=lambda: list(prompts.USABLE_STATUSES))  # labels trusted
     contamination_sources: list[str] = field(default_factory=list)  # for load_contamination_texts (the asset)
     max_example_tokens: int = 4096  # prompt + completion; longer examples are dropped
@@ -180,7 +180,7 @@ def _qkey(row: dict) -> tuple[str, int | str]:
     return (row["site"], row["question_id"])
 
 
-def split_of(site: str, question_id: str, config: TrainingDataConfig) -> str:
+def split_of(site: str, question_id: str, config: TrainingDataSettings) -> str:
     """A stable split per question: the same question lands in the same split in every run."""
     digest = hashlib.sha256(f"{config.split_salt}\x1f{site}\x1f{question_id}".encode()).digest()
     draw = int.from_bytes(digest[:8], "big") / 2**64
@@ -189,7 +189,7 @@ def split_of(site: str, question_id: str, config: TrainingDataConfig) -> str:
     return "validation" if draw < config.test_fraction + config.validation_fraction else "train"
 
 
-def _token_counter(config: TrainingDataConfig):
+def _token_counter(config: TrainingDataSettings):
     if config.tokenizer is None:
         return lambda text: (len(text) + 3) // 4
     from transformers import AutoTokenizer
@@ -206,7 +206,7 @@ def _example_id(task: str, site: str, question_id: str, url: str | None) -> str:
 
 @dataclass
 class _Build:
-    config: TrainingDataConfig
+    config: TrainingDataSettings
     count_tokens: Callable[[str], int]
     report: dict = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)
@@ -230,7 +230,7 @@ def build_training_examples(
     questions: list[dict],
     search_queries: list[dict],
     contamination_texts: list[str],
-    config: TrainingDataConfig | None = None,
+    config: TrainingDataSettings | None = None,
     *,
     pairs: list[dict] | None = None,
 ) -> tuple[list[dict], dict]:
@@ -240,7 +240,7 @@ def build_training_examples(
     text (`document`, as `teacher.judge_pairs` records it), or `pairs` (candidate_pairs rows) to
     look it up by pair_id.
     """
-    config = config or TrainingDataConfig()
+    config = config or TrainingDataSettings()
     build = _Build(config, _token_counter(config))
     report = build.report
     report.update(judgments=len(judgments), questions=len(questions),
@@ -284,7 +284,7 @@ def build_training_examples(
     return build.rows, report
 
 
-def _merge_near_duplicates(questions: list[dict], judgments: list[dict], config: TrainingDataConfig, report: dict) -> dict:
+def _merge_near_duplicates(questions: list[dict], judgments: list[dict], config: TrainingDataSettings, report: dict) -> dict:
     """Map each kept question to its cluster's representative: the member with most usable judgments."""
     usable = Counter(_qkey(j) for j in judgments if j.get("parse_status") in config.accept_statuses)
     clusters = near_duplicate_clusters([q["text"] for q in questions], config.near_duplicate_jaccard)
@@ -301,7 +301,7 @@ def _merge_near_duplicates(questions: list[dict], judgments: list[dict], config:
     return representative
 
 
-def _usable_judgments(judgments: list[dict], representative: dict, config: TrainingDataConfig, report: dict) -> list[dict]:
+def _usable_judgments(judgments: list[dict], representative: dict, config: TrainingDataSettings, report: dict) -> list[dict]:
     """Judgments with a trusted label, of a kept question; the representative's own first."""
     dropped = Counter()
     kept = []

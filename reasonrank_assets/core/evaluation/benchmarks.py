@@ -257,14 +257,14 @@ NEEDS_NO_LOCATION = {"bright", "embedded"}
 def load_embedded(domain: str) -> Benchmark:
     """The embedded sample's benchmark (see core/embedded.py): held-out questions, the pages their
     answers cite."""
-    from reasonrank_assets.core.web.stackexchange import QuestionRules, read_posts, select_questions
+    from reasonrank_assets.core.web.stackexchange import QuestionSettings, read_posts, select_questions
     from reasonrank_assets.core.web.webpages import read_warc_pages
 
     site = f"{domain}.stackexchange.com"
     dump = embedded.STACKEXCHANGE_DIR / site / "Posts.xml"
     if not dump.exists():
         raise ValueError(f"embedded benchmark has no domain {domain!r} (domains: {', '.join(embedded.domains())})")
-    questions, cited = select_questions(read_posts(dump, site), QuestionRules())
+    questions, cited = select_questions(read_posts(dump, site), QuestionSettings())
     chosen = embedded.held_out(site, [q["question_id"] for q in questions])
     held = {q["question_id"]: q for q in questions if q["question_id"] in chosen}
     documents = [

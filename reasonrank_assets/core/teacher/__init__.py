@@ -1,4 +1,4 @@
-"""Stage 2, the teacher: its settings (config), the answer cache (cache), the OpenAI-compatible and
+"""Stage 2, the teacher: its settings (settings), the answer cache (cache), the OpenAI-compatible and
 local backends (backends), the two tasks as stage functions (tasks), batch files (batch).
 
 This is where the money goes (a 70B teacher over ~100K pairs), so:

@@ -15,7 +15,14 @@ import time
 from reasonrank_assets.core import generation, labels, prompts
 from reasonrank_assets.core.io import retry_after, run_sync
 from reasonrank_assets.core.prompts import STOP
-from reasonrank_assets.core.teacher.config import RELEVANCE, Answer, OnAnswer, Prompt, TeacherConfig, sampling_settings
+from reasonrank_assets.core.teacher.settings import (
+    RELEVANCE,
+    Answer,
+    OnAnswer,
+    Prompt,
+    TeacherSettings,
+    sampling_settings,
+)
 
 log = logging.getLogger(__name__)
 REQUESTS_PER_POOL = 8
@@ -56,7 +63,7 @@ class TeacherAuthError(PermissionError):
 class OpenAITeacher:
     """Any OpenAI-compatible chat endpoint, `concurrency` requests in flight, retries with backoff."""
 
-    def __init__(self, config: TeacherConfig):
+    def __init__(self, config: TeacherSettings):
         self.config = config
         self.model = config.model
         self.capabilities: dict[str, bool] = {"logprobs": config.logprobs}
@@ -232,7 +239,7 @@ class TransformersTeacher:
     label (small models drift from the format; this keeps the demo usable).
     """
 
-    def __init__(self, config: TeacherConfig):
+    def __init__(self, config: TeacherSettings):
         self.config = config
         self.model = config.model
         self.capabilities = {"logprobs": True}
@@ -314,5 +321,5 @@ def _finish(tokenizer, ids: list[int], prompt_len: int, max_tokens: int) -> Answ
 Teacher = OpenAITeacher | TransformersTeacher
 
 
-def make_teacher(config: TeacherConfig) -> Teacher:
+def make_teacher(config: TeacherSettings) -> Teacher:
     return OpenAITeacher(config) if config.backend == "openai" else TransformersTeacher(config)

@@ -10,7 +10,7 @@ from pathlib import Path
 from reasonrank_assets.core.io import atomic_path
 from reasonrank_assets.core.teacher.backends import OpenAITeacher, answer_from_completion
 from reasonrank_assets.core.teacher.cache import AnswerCache
-from reasonrank_assets.core.teacher.config import QUERIES, RELEVANCE, Prompt
+from reasonrank_assets.core.teacher.settings import QUERIES, RELEVANCE, Prompt
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from reasonrank_assets.core.prompts import PROMPT_VERSION
-from reasonrank_assets.core.teacher.config import Answer
+from reasonrank_assets.core.teacher.settings import Answer
 
 _ANSWER_FIELDS = {f.name for f in fields(Answer)}
 

@@ -10,7 +10,7 @@ from reasonrank_assets.core import prompts
 from reasonrank_assets.core.prompts import PROMPT_VERSION
 from reasonrank_assets.core.teacher.backends import Teacher
 from reasonrank_assets.core.teacher.cache import AnswerCache, cache_key
-from reasonrank_assets.core.teacher.config import QUERIES, RELEVANCE, Answer, Prompt
+from reasonrank_assets.core.teacher.settings import QUERIES, RELEVANCE, Answer, Prompt
 
 log = logging.getLogger(__name__)
 

@@ -33,14 +33,14 @@ def reward_weighted_training_items(
         teacher_label = int(example["label"])
         answers = [r["completion"] for r in group] + [example["completion"]]
         if scorer is None:
-            scores = [rewards.label_agreement(r["label"], teacher_label) for r in group] + [1.0]
+            scores = [rewards.label_score(r["label"], teacher_label) for r in group] + [1.0]
         else:
             scores = scorer([prompt_messages(example)] * len(answers), answers)
         samples = [
-            rewards.Candidate(r["completion"], r["label"], s, "student", r["rollout_id"])
+            rewards.ScoredAnswer(r["completion"], r["label"], s, "student", r["rollout_id"])
             for r, s in zip(group, scores[:-1], strict=True)
         ]
-        teacher = rewards.Candidate(example["completion"], teacher_label, scores[-1], "teacher")
+        teacher = rewards.ScoredAnswer(example["completion"], teacher_label, scores[-1], "teacher")
         for item in rewards.reward_weighted_items(
             samples, teacher, threshold=settings.threshold, use_disagreement_weight=settings.use_disagreement_weight
         ):

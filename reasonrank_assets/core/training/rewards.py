@@ -30,7 +30,7 @@ def completion_text(completion) -> str:
     return "".join(turn.get("content", "") for turn in completion)
 
 
-def label_agreement(predicted: int | None, teacher: int) -> float:
+def label_score(predicted: int | None, teacher: int) -> float:
     if predicted is None:
         return 0.0
     return AGREEMENT_BY_DISTANCE[abs(int(predicted) - int(teacher))]
@@ -59,7 +59,7 @@ def grpo_reward_functions(
 
     def label_reward(completions, teacher_label, **_) -> list[float]:
         return [
-            label_agreement(parse_relevance(completion_text(c)).label, t)
+            label_score(parse_relevance(completion_text(c)).label, t)
             for c, t in zip(completions, teacher_label, strict=True)
         ]
 
@@ -97,7 +97,7 @@ def disagreement_rate(sample_labels: Sequence[int | None], teacher_label: int) -
 
 
 @dataclass(frozen=True)
-class Candidate:
+class ScoredAnswer:
     """One answer in a group: a student sample or the teacher's own answer."""
 
     completion: str
@@ -108,8 +108,8 @@ class Candidate:
 
 
 def reward_weighted_items(
-    samples: Sequence[Candidate],
-    teacher: Candidate,
+    samples: Sequence[ScoredAnswer],
+    teacher: ScoredAnswer,
     *,
     threshold: float = 0.85,
     use_disagreement_weight: bool = False,

@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class CrawlConfig:
+class CrawlSettings:
     """Every knob of the crawler; the defaults suit crawling the open web politely."""
 
     concurrency: int = 32  # requests in flight over all hosts
@@ -80,14 +80,14 @@ class CrawlConfig:
 # ---------------------------------------------------------------- public entry point
 
 
-def crawl(urls: list[str], store: Path, config: CrawlConfig | None = None, progress=None) -> list[dict]:
+def crawl(urls: list[str], store: Path, config: CrawlSettings | None = None, progress=None) -> list[dict]:
     """Fetch what is due among `urls` into `store`; return one `web_pages` row per distinct URL.
 
     Rows come in input order. `duplicate_of` names the first URL (by fetch time) whose extracted
     text has the same hash. Resumable: run it again on the same store after a crash.
     `progress(done, total)` hears of each due URL as it finishes.
     """
-    config = config or CrawlConfig()
+    config = config or CrawlSettings()
     store = Path(store)
     store.mkdir(parents=True, exist_ok=True)
     wanted = list(dict.fromkeys(urls))
@@ -167,7 +167,7 @@ class CrawlState:
             stored["warc_path"] = str(self.store / stored["warc_path"])
         return page_row(stored.pop("url"), source="http", **stored)
 
-    def due(self, url: str, config: CrawlConfig, now: datetime) -> tuple[bool, dict | None]:
+    def due(self, url: str, config: CrawlSettings, now: datetime) -> tuple[bool, dict | None]:
         """(whether to fetch, the stored row when a conditional refresh applies)."""
         stored = self.get(url)
         if stored is None:
@@ -188,7 +188,7 @@ class CrawlState:
         self.db.execute("INSERT OR REPLACE INTO robots VALUES (?, ?, ?, ?)",
                         (origin, datetime.now(timezone.utc).isoformat(), status, body))
 
-    def recover_from_warcs(self, config: CrawlConfig) -> int:
+    def recover_from_warcs(self, config: CrawlSettings) -> int:
         """Rows for WARC records a killed crawl wrote but did not commit; cut a torn last record.
 
         A record is restored only where no committed row for its URL is as new as the record: a
@@ -335,7 +335,7 @@ _REFUSE_ALL = "User-agent: *\nDisallow: /\n"
 
 
 class _Crawler:
-    def __init__(self, state: CrawlState, config: CrawlConfig, progress=None):
+    def __init__(self, state: CrawlState, config: CrawlSettings, progress=None):
         self.state, self.config, self.progress = state, config, progress
         self.hosts: dict[str, _Host] = {}
         self.networks = [ipaddress.ip_network(n) for n in config.allowed_networks]
@@ -571,7 +571,7 @@ class _Crawler:
             addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
         for address in addresses:
             if not self._address_allowed(address):
-                return f"{name} is {address}, a {_address_class(address)} address (see CrawlConfig.allowed_networks)"
+                return f"{name} is {address}, a {_address_class(address)} address (see CrawlSettings.allowed_networks)"
         return None
 
     def _address_allowed(self, address) -> bool:

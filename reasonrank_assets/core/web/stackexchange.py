@@ -357,7 +357,7 @@ class _Stopped(Exception):
 
 
 @dataclass
-class QuestionRules:
+class QuestionSettings:
     """Which questions make training data. Defaults: scored questions whose well-scored answers
     cite at least one web page outside StackExchange."""
 
@@ -375,7 +375,7 @@ def question_text(title: str | None, body: str) -> str:
     return f"{title or ''}\n\n{body}".strip()
 
 
-def select_questions(posts: Iterable[dict], rules: QuestionRules) -> tuple[list[dict], list[dict]]:
+def select_questions(posts: Iterable[dict], rules: QuestionSettings) -> tuple[list[dict], list[dict]]:
     """(`questions` rows, `cited_urls` rows) in one pass over post rows.
 
     Holds the questions that pass the question rules (their text zlib-compressed until they are
@@ -433,7 +433,7 @@ class _Candidate:
                 "creation_date": self.creation_date, "n_cited_urls": n_cited_urls}
 
 
-def _question_passes(post: dict, rules: QuestionRules, tags_any: set[str]) -> bool:
+def _question_passes(post: dict, rules: QuestionSettings, tags_any: set[str]) -> bool:
     return (
         post["score"] >= rules.min_question_score
         and (not rules.require_accepted_answer or post["accepted_answer_id"] is not None)
@@ -441,7 +441,7 @@ def _question_passes(post: dict, rules: QuestionRules, tags_any: set[str]) -> bo
     )
 
 
-def _cited_rows(question: _Candidate, answers: list, rules: QuestionRules) -> list[dict]:
+def _cited_rows(question: _Candidate, answers: list, rules: QuestionSettings) -> list[dict]:
     """One row per distinct URL: cited by the accepted answer if it is, else by the best-scored one."""
     best: dict[str, dict] = {}
     for answer_id, answer_score, links in answers:

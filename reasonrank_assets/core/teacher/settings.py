@@ -12,7 +12,7 @@ QUERIES = "queries"
 
 
 @dataclass
-class TeacherConfig:
+class TeacherSettings:
     backend: str = "openai"  # "openai" (any OpenAI-compatible endpoint) or "transformers" (local)
     model: str = "smollm2-135m-instruct"  # served model name, or a HF id / directory / alias (local)
     base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1; None: the client's default
@@ -35,9 +35,9 @@ class TeacherConfig:
 
     def __post_init__(self) -> None:
         if self.backend not in ("openai", "transformers"):
-            raise ValueError(f"TeacherConfig.backend must be 'openai' or 'transformers', not {self.backend!r}")
+            raise ValueError(f"TeacherSettings.backend must be 'openai' or 'transformers', not {self.backend!r}")
         if self.concurrency < 1 or self.batch_size < 1:
-            raise ValueError("TeacherConfig.concurrency and batch_size must be at least 1")
+            raise ValueError("TeacherSettings.concurrency and batch_size must be at least 1")
 
 
 @dataclass
@@ -64,16 +64,16 @@ class Prompt:
 OnAnswer = Callable[[Prompt, Answer], None]
 
 
-def sampling_settings(config: TeacherConfig, task: str) -> dict:
+def sampling_settings(config: TeacherSettings, task: str) -> dict:
     """The sampling settings of a task: they are part of the cache key."""
     max_tokens = config.query_max_tokens if task == QUERIES and config.query_max_tokens else config.max_tokens
     return {"temperature": config.temperature, "max_tokens": max_tokens, "stop": [STOP]}
 
 
-def config_from_dict(values: dict) -> TeacherConfig:
-    """A TeacherConfig from a mapping (Dagster config, JSON); unknown keys are an error naming them."""
-    known = {f.name for f in fields(TeacherConfig)}
+def config_from_dict(values: dict) -> TeacherSettings:
+    """A TeacherSettings from a mapping (Dagster config, JSON); unknown keys are an error naming them."""
+    known = {f.name for f in fields(TeacherSettings)}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValueError(f"unknown teacher settings {unknown}; known: {sorted(known)}")
-    return TeacherConfig(**values)
+    return TeacherSettings(**values)
