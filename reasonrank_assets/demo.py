@@ -184,7 +184,7 @@ def record_teacher(path: Path = embedded.TEACHER_RECORDING) -> int:
     demo loads. Returns the number of answers written."""
     from reasonrank_assets.core.teacher.batch import export_recording
     from reasonrank_assets.core.teacher.cache import AnswerCache
-    from reasonrank_assets.core.teacher.config import QUERIES, RELEVANCE, Prompt
+    from reasonrank_assets.core.teacher.settings import QUERIES, RELEVANCE, Prompt
     from reasonrank_assets.definitions import defs
 
     run_demo(teacher_only=True)

@@ -100,7 +100,7 @@ def test_recording_round_trip_keeps_every_answer_field_and_is_byte_stable(tmp_pa
 def test_a_recording_answers_its_prompts_and_a_changed_prompt_is_asked_live_with_a_warning(tmp_path, caplog):
     pairs = [{"site": "s", "pair_id": f"p{i}", "question_id": 1, "question": "hops?", "url": f"u{i}", "document": f"page {i} on hops"} for i in range(4)]
     with OpenAIServer() as server:
-        config = TeacherConfig(base_url=server.url, model="test-teacher", api_key_env=None, concurrency=2)
+        config = TeacherSettings(base_url=server.url, model="test-teacher", api_key_env=None, concurrency=2)
         teacher = make_teacher(config)
         with AnswerCache(tmp_path / "recorder") as cache:
             recorded = judge_pairs(pairs, teacher, cache)
