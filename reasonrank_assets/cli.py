@@ -45,6 +45,27 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _add_settings_flags(parser, settings_type) -> None:
+    """One flag per field of a settings dataclass (`max_new_tokens` -> `--max-new-tokens`), with
+    its default, help and choices from the field: a knob is declared once, in the core."""
+    import dataclasses
+    import typing
+
+    hints, defaults = typing.get_type_hints(settings_type), settings_type()
+    for field in dataclasses.fields(settings_type):
+        kind = {int: _positive_int, float: float}.get(hints[field.name], str)
+        parser.add_argument(
+            f"--{field.name.replace('_', '-')}", type=kind, default=getattr(defaults, field.name),
+            choices=field.metadata.get("choices"), help=field.metadata.get("help"),
+        )  # fmt: skip
+
+
+def _settings_from_flags(args: argparse.Namespace, settings_type):
+    import dataclasses
+
+    return settings_type(**{field.name: getattr(args, field.name) for field in dataclasses.fields(settings_type)})
+
+
 def _check_output(path: Path | None, flag: str) -> None:
     """Before any work: an output that cannot be written would lose it all at the end."""
     if path is not None and path.is_dir():
@@ -87,22 +108,15 @@ def _collection(args: argparse.Namespace) -> tuple[list[dict], list[dict], list[
 
 
 def _configure_rerank(parser: argparse.ArgumentParser) -> None:
-    from reasonrank_assets.core.evaluation.rerank import MODES, RerankSettings
+    from reasonrank_assets.core.evaluation.rerank import RerankSettings
 
-    defaults = RerankSettings()
     parser.add_argument("--model", required=True, help="checkpoint directory, hub id, or an offline alias: smollm2-135m-instruct, qwen2.5-coder-1.5b")
     parser.add_argument("--run", type=Path, help="first-stage TREC run to rerank")
     parser.add_argument("--requests", type=Path, help="rank_llm-style JSONL requests instead of --run")
     parser.add_argument("-o", "--output", type=Path, required=True, help="TREC run (with --run) or JSONL results (with --requests)")
     parser.add_argument("--details", type=Path, help="also write one JSON line per reranked item (label, explanation, decided_by, ...)")
     parser.add_argument("--tag", help="run tag (default: model name and mode)")
-    parser.add_argument("--mode", choices=MODES, default=defaults.mode)
-    parser.add_argument("--depth", type=_positive_int, default=defaults.depth, help="first-stage hits reranked per query")
-    parser.add_argument("--batch-size", type=_positive_int, default=defaults.batch_size)
-    parser.add_argument("--max-new-tokens", type=_positive_int, default=defaults.max_new_tokens)
-    parser.add_argument("--dtype", choices=["bfloat16", "float16", "float32", "auto"], default=defaults.dtype)
-    parser.add_argument("--device", default=defaults.device)
-    parser.add_argument("--backend", choices=["transformers", "vllm"], default=defaults.backend)
+    _add_settings_flags(parser.add_argument_group("reranking (RerankSettings)"), RerankSettings)
     _add_collection(parser)
 
 
@@ -115,9 +129,7 @@ def _run_rerank(args: argparse.Namespace) -> int:
     _check_output(args.output, "-o")
     _check_output(args.details, "--details")
     _check_model(args.model)
-    settings = rerank.RerankSettings(
-        mode=args.mode, depth=args.depth, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, dtype=args.dtype, device=args.device, backend=args.backend
-    )
+    settings = _settings_from_flags(args, rerank.RerankSettings)
     if args.requests:
         requests = rerank.read_requests(args.requests)  # read first: a bad file fails before the model loads
         results = _load_reranker(args, settings).rerank_requests(requests) if requests else []

@@ -52,6 +52,22 @@ def test_rerank_a_run_with_a_tiny_model(collection, tiny_model_dir, capsys):
     assert {r["status"] for r in rows} == {"ok"} and all(r["label"] in (0, 1, 2) for r in rows)
 
 
+def test_rerank_flags_are_the_reranker_settings(capsys):
+    """Every RerankSettings field is a flag with its help and choices, declared once in the core."""
+    import dataclasses
+
+    from reasonrank_assets.core.evaluation.rerank import RerankSettings
+
+    with pytest.raises(SystemExit):
+        main(["rerank", "--help"])
+    usage = " ".join(capsys.readouterr().out.split())
+    for field in dataclasses.fields(RerankSettings):
+        assert f"--{field.name.replace('_', '-')}" in usage and " ".join(field.metadata["help"].split()) in usage, field.name
+    with pytest.raises(SystemExit):
+        main(["rerank", "--model", "m", "--run", "r", "-o", "o", "--dtype", "float8"])
+    assert "invalid choice: 'float8'" in capsys.readouterr().err
+
+
 def test_rerank_rank_llm_requests(tmp_path, tiny_model_dir):
     requests = tmp_path / "requests.jsonl"
     requests.write_text(json.dumps({"query": {"text": "beer", "qid": "1"}, "candidates": [{"docid": "a", "score": 1.0, "doc": {"contents": "malt"}}, {"docid": "b", "score": 0.5, "doc": {"contents": "hops"}}]}) + "\n")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reasonrank_assets.core.training import runs
 from reasonrank_assets.core.training.examples import load_rows, training_set_version
 from reasonrank_assets.core.training.refine import reward_weighted_training_items, train_refined
 from reasonrank_assets.core.training.runs import last_checkpoint
@@ -97,6 +98,28 @@ def test_settings_defaults_are_the_method_and_round_trip():
     with pytest.raises(ValueError, match="grpo"):
         RefineSettings(method="ppo")
     assert RolloutSettings().k == 8 and RolloutSettings().temperature == 1.0
+
+
+def test_sft_and_refinement_share_one_model_and_schedule_part_and_one_mapping_to_trl(tmp_path):
+    """The ~24 fields both stages have are declared once, and reach TRL's SFTConfig and GRPOConfig
+    through one function: the same schedule gives both trainers the same arguments."""
+    from dataclasses import fields
+
+    from trl import GRPOConfig
+
+    from reasonrank_assets.core.training.settings import ModelSettings, ScheduleSettings
+    from reasonrank_assets.core.training.sft import sft_config
+
+    shared = {f.name for f in fields(ModelSettings)} | {f.name for f in fields(ScheduleSettings)}
+    assert len(shared) >= 24 and shared <= {f.name for f in fields(SFTSettings)} & {f.name for f in fields(RefineSettings)}
+    assert all(f.metadata.get("help") for cls in (SFTSettings, RefineSettings, RolloutSettings) for f in fields(cls))
+    schedule = dict(learning_rate=3e-4, max_steps=7, per_device_batch_size=2, effective_batch_size=4, save_steps=5, seed=3, bf16=False)
+    sft = sft_config(SFTSettings.cpu_profile(**schedule), tmp_path, has_eval=False)
+    refine = RefineSettings.cpu_profile(**schedule, k=2, prompts_per_step=2)
+    grpo = GRPOConfig(**runs.trainer_arguments(refine, tmp_path, 4, refine.lr), num_generations=2)
+    for name in ("learning_rate", "max_steps", "per_device_train_batch_size", "gradient_accumulation_steps", "save_steps", "seed", "bf16", "output_dir"):
+        assert getattr(sft, name) == getattr(grpo, name), name
+    assert (sft.learning_rate, sft.gradient_accumulation_steps, sft.save_steps) == (3e-4, 2, 5)
 
 
 def test_loss_is_masked_to_the_completion_with_the_chat_template(tiny_model_dir, tmp_path):

@@ -1,7 +1,8 @@
 """Dagster run config generated from the core's settings dataclasses, so each knob is declared once.
 
 The core keeps plain dataclasses (usable from a notebook or the CLI); `config_class` turns one into
-a `dg.Config` with the same fields and defaults, shown and editable in the launchpad.
+a `dg.Config` with the same fields, defaults and help (the field's `metadata["help"]`), shown and
+editable in the launchpad.
 """
 
 
@@ -11,6 +12,7 @@ import typing
 from pathlib import Path
 
 import dagster as dg
+import pydantic
 
 
 def _config_type(tp):
@@ -45,7 +47,7 @@ def config_class(settings_type: type, name: str, defaults: object | None = None,
             value = str(value)
         elif isinstance(value, tuple):
             value = list(value)
-        namespace[field.name] = value
+        namespace[field.name] = pydantic.Field(default=value, description=field.metadata.get("help"))
     namespace["__annotations__"] = annotations
     namespace["__module__"] = settings_type.__module__
     namespace["__doc__"] = settings_type.__doc__

@@ -5,6 +5,7 @@ import math
 from collections import Counter
 
 import dagster as dg
+import pydantic
 
 from reasonrank_assets import figures
 from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval, trec
@@ -69,7 +70,7 @@ def first_stage_runs(
 
 
 class RerankConfig(RerankSettingsConfig):
-    students: list[str] = ["student_refined"]
+    students: list[str] = pydantic.Field(default=["student_refined"], description="the student assets whose checkpoints rerank")
 
 
 @dg.asset(

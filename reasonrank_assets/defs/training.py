@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pydantic
 
 from reasonrank_assets.core.training.runs import CODE_VERSION
 from reasonrank_assets.core.training.settings import RefineSettings, RolloutSettings, SFTSettings
@@ -25,7 +26,7 @@ class Launch(dg.Config):
     """`launcher` replaces this Python before `-m <worker>`, e.g.
     ["accelerate", "launch", "--config_file", "deepspeed.yaml"]."""
 
-    launcher: list[str] = []
+    launcher: list[str] = pydantic.Field(default=[], description="a command run instead of this Python before `-m <worker>`")
 
 
 class StudentSFTConfig(SFTSettingsConfig, Launch):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reasonrank_assets.core import prompts
+from reasonrank_assets.core.settings import setting
 
 SPLITS = ("train", "validation", "test")
 
@@ -34,15 +35,15 @@ SPLITS = ("train", "validation", "test")
 class TrainingDataSettings:
     accept_statuses: list[str] = field(default_factory=lambda: list(prompts.USABLE_STATUSES))  # labels trusted
     contamination_sources: list[str] = field(default_factory=list)  # for load_contamination_texts (the asset)
-    max_example_tokens: int = 4096  # prompt + completion; longer examples are dropped
-    tokenizer: str | None = None  # HF tokenizer to count tokens; None: estimate as characters / 4
-    min_queries: int = 10  # the method dropped query sets with fewer than 10
+    max_example_tokens: int = setting(4096, "prompt + completion; longer examples are dropped")
+    tokenizer: str | None = setting(None, "HF tokenizer to count tokens; None: estimate as characters / 4")
+    min_queries: int = setting(10, "the method dropped query sets with fewer than 10")
     include_queries_task: bool = True
-    near_duplicate_jaccard: float = 0.8  # word 3-shingle Jaccard at which two questions are one
+    near_duplicate_jaccard: float = setting(0.8, "word 3-shingle Jaccard at which two questions are one")
     contamination_ngram: int = 13
     validation_fraction: float = 0.05
     test_fraction: float = 0.05
-    split_salt: str = "reasonrank-split-v1"  # change it to draw a different split
+    split_salt: str = setting("reasonrank-split-v1", "change it to draw a different split")
 
     def __post_init__(self) -> None:
         if not 0 <= self.validation_fraction + self.test_fraction < 1:

@@ -31,6 +31,7 @@ from typing import Protocol
 
 from reasonrank_assets.core import generation, labels, prompts
 from reasonrank_assets.core.labels import LABELS, label_token_ids
+from reasonrank_assets.core.settings import setting
 
 MODES = ("explain", "label_only")
 # The explanation budget: 2.4x the longest of the 1.5B teacher's explanations measured on NovelEval
@@ -44,15 +45,15 @@ _ENDS_WITH_LABEL_PREFIX = re.compile(prompts.LABEL_PATTERN + r"$", re.IGNORECASE
 
 @dataclass
 class RerankSettings:
-    mode: str = "explain"  # "explain" (the method) or "label_only" (the ablation)
-    max_new_tokens: int = EXPLAIN_BUDGET
-    batch_size: int = 8
-    depth: int = 100  # first-stage hits reranked per query; the rest keep their order below them
-    dtype: str = "bfloat16"  # "bfloat16", "float16", "float32" or "auto"
-    device: str = "auto"  # "auto" = cuda when available, else cpu
-    backend: str = "transformers"  # or "vllm" (GPU extra)
-    max_doc_chars: int = prompts.MAX_DOC_CHARS
-    stop: str = prompts.STOP
+    mode: str = setting("explain", '"explain" (the method) or "label_only" (the ablation)', choices=MODES)
+    max_new_tokens: int = setting(EXPLAIN_BUDGET, "explanation budget in tokens; a label not written by then is forced")
+    batch_size: int = setting(8, "pairs per forward pass")
+    depth: int = setting(100, "first-stage hits reranked per query; the rest keep their order below them")
+    dtype: str = setting("bfloat16", 'model weights; "auto": the checkpoint\'s', choices=("bfloat16", "float16", "float32", "auto"))
+    device: str = setting("auto", '"auto": cuda when available, else cpu')
+    backend: str = setting("transformers", '"vllm" needs the GPU extra', choices=("transformers", "vllm"))
+    max_doc_chars: int = setting(prompts.MAX_DOC_CHARS, "characters of a document the prompt keeps")
+    stop: str = setting(prompts.STOP, "the string generation stops at")
 
     def __post_init__(self):
         if self.mode not in MODES:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from reasonrank_assets.core.prompts import STOP
+from reasonrank_assets.core.settings import setting
 
 RELEVANCE = "relevance"
 QUERIES = "queries"
@@ -13,25 +14,25 @@ QUERIES = "queries"
 
 @dataclass
 class TeacherSettings:
-    backend: str = "openai"  # "openai" (any OpenAI-compatible endpoint) or "transformers" (local)
-    model: str = "smollm2-135m-instruct"  # served model name, or a HF id / directory / alias (local)
-    base_url: str | None = None  # e.g. http://127.0.0.1:8000/v1; None: the client's default
-    api_key_env: str | None = "OPENAI_API_KEY"  # name of the env var holding the key (never the key)
-    concurrency: int = 50  # requests in flight (the method used about 50)
+    backend: str = setting("openai", '"openai" (any OpenAI-compatible endpoint) or "transformers" (local)')
+    model: str = setting("smollm2-135m-instruct", "served model name, or a HF id / directory / alias (local)")
+    base_url: str | None = setting(None, "e.g. http://127.0.0.1:8000/v1; None: the client's default")
+    api_key_env: str | None = setting("OPENAI_API_KEY", "name of the env var holding the key (never the key)")
+    concurrency: int = setting(50, "requests in flight (the method used about 50)")
     temperature: float = 0.0
-    max_tokens: int = 1024  # relevance answers (explanation + label)
-    query_max_tokens: int | None = None  # query lists; None: max_tokens
-    timeout_s: float = 120.0  # per request
-    max_retries: int = 5  # on 429, 5xx, timeouts and dropped connections
-    backoff_s: float = 1.0  # first retry wait; doubles each retry, with jitter
+    max_tokens: int = setting(1024, "relevance answers (explanation + label)")
+    query_max_tokens: int | None = setting(None, "query lists; None: max_tokens")
+    timeout_s: float = setting(120.0, "per request")
+    max_retries: int = setting(5, "on 429, 5xx, timeouts and dropped connections")
+    backoff_s: float = setting(1.0, "first retry wait; doubles each retry, with jitter")
     backoff_max_s: float = 60.0
-    logprobs: bool = True  # ask for label-token logprobs; turned off if the server refuses them
+    logprobs: bool = setting(True, "ask for label-token logprobs; turned off if the server refuses them")
     top_logprobs: int = 5
-    force_label: bool = False  # local: score 0/1/2 after the label prefix when the answer has no label
-    batch_size: int = 8  # local backend
-    dtype: str = "bfloat16"  # local backend
-    device: str | None = None  # local backend; None: cuda if available, else cpu
-    recording: str | None = None  # recorded answers (batch-output JSONL, gzip) put in the answer cache before asking
+    force_label: bool = setting(False, "local: score 0/1/2 after the label prefix when the answer has no label")
+    batch_size: int = setting(8, "local backend")
+    dtype: str = setting("bfloat16", "local backend")
+    device: str | None = setting(None, "local backend; None: cuda if available, else cpu")
+    recording: str | None = setting(None, "recorded answers (batch-output JSONL, gzip) put in the answer cache before asking")
 
     def __post_init__(self) -> None:
         if self.backend not in ("openai", "transformers"):

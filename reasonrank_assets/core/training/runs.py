@@ -83,6 +83,34 @@ def load_student(path: str, *, load_in_4bit: bool, dtype: str):
     return model, tokenizer
 
 
+def trainer_arguments(settings, output_dir: Path, effective_batch_size: int, learning_rate: float) -> dict:
+    """The keyword arguments of TRL's SFTConfig and GRPOConfig that a `ScheduleSettings` sets."""
+    return dict(
+        output_dir=str(output_dir / "checkpoints"),
+        learning_rate=learning_rate,
+        lr_scheduler_type=settings.lr_scheduler_type,
+        warmup_steps=settings.warmup_ratio,  # a float in [0, 1) is a ratio of the total steps
+        num_train_epochs=settings.num_train_epochs,
+        max_steps=settings.max_steps,
+        per_device_train_batch_size=settings.per_device_batch_size,
+        gradient_accumulation_steps=accumulation_steps(effective_batch_size, settings.per_device_batch_size),
+        max_grad_norm=settings.max_grad_norm,
+        weight_decay=settings.weight_decay,
+        bf16=settings.bf16,
+        gradient_checkpointing=settings.gradient_checkpointing,
+        save_strategy="steps",
+        save_steps=settings.save_steps,
+        save_total_limit=settings.save_total_limit,
+        logging_steps=settings.logging_steps,
+        seed=settings.seed,
+        deepspeed=settings.deepspeed,
+        report_to=[],
+        disable_tqdm=True,
+        dataloader_pin_memory=has_cuda(),
+        use_cpu=not has_cuda(),
+    )
+
+
 def lora_config(settings):
     if not settings.use_lora:
         return None

@@ -1,9 +1,18 @@
 """Training settings. Defaults are the method's GPU recipe (Llama-3.2-3B-Instruct, QLoRA);
-`cpu_profile()` gives a few-step run of the offline default SmolLM2-135M-Instruct."""
+`cpu_profile()` gives a few-step run of the offline default SmolLM2-135M-Instruct.
+
+Composed once, as TRL composes its configs: `ModelSettings` (LoRA, 4-bit, dtype) and
+`ScheduleSettings` (optimiser, batches, checkpoints) are shared by `SFTSettings` and
+`RefineSettings`, whose own fields follow. The fields stay flat (`lora_r`, not `model.lora_r`):
+the keys of run config, job files and `configs/paper.yaml` are the field names. Each field's
+help is its `metadata["help"]`, shown in the Dagster launchpad and the CLI.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
+
+from reasonrank_assets.core.settings import Settings, setting
 
 GPU_STUDENT = "meta-llama/Llama-3.2-3B-Instruct"
 CPU_STUDENT = "smollm2-135m-instruct"
@@ -18,53 +27,53 @@ CPU_LORA = {
 }
 
 
-class _Settings:
-    def to_dict(self) -> dict:
-        return asdict(self)  # type: ignore[call-overload]
+@dataclass(frozen=True)
+class ModelSettings(Settings):
+    """The student's weights: LoRA or full fine-tuning, 4-bit or not, their dtype."""
 
-    @classmethod
-    def from_dict(cls, values: dict):
-        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"{cls.__name__}: unknown setting(s) {unknown}; known: {sorted(known)}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-        return cls(**values)
+    use_lora: bool = setting(True, "train LoRA adapters (False: every weight)")
+    load_in_4bit: bool = setting(True, "QLoRA: NF4 weights, bf16 compute (bitsandbytes, CUDA only)")
+    lora_r: int = setting(64, "LoRA rank")
+    lora_alpha: int = setting(16, "LoRA scaling numerator (the update is scaled by alpha / r)")
+    lora_dropout: float = setting(0.1, "dropout on the LoRA input")
+    lora_target_modules: tuple[str, ...] = setting(LORA_TARGETS, "the projections that get adapters")
+    dtype: str = setting("bfloat16", 'weights of a non-quantised model: "bfloat16" | "float32"')
+    merge: bool = setting(False, "also write merged full weights to model/ (LoRA runs)")
 
 
 @dataclass(frozen=True)
-class SFTSettings(_Settings):
+class ScheduleSettings(Settings):
+    """How the Trainer steps: learning rate, batches, precision, checkpoints."""
+
+    learning_rate: float | None = setting(2e-4, "peak learning rate")
+    lr_scheduler_type: str = setting("constant_with_warmup", "transformers scheduler name (constant after a linear warmup)")
+    warmup_ratio: float = setting(0.03, "share of the steps spent warming up")
+    num_train_epochs: float = setting(1.0, "passes over the data")
+    max_steps: int = setting(-1, "optimiser steps; > 0 overrides epochs")
+    per_device_batch_size: int = setting(4, "examples per device and forward pass")
+    effective_batch_size: int = setting(16, "examples per optimiser step: per_device x processes x accumulation")
+    max_grad_norm: float = setting(0.3, "gradient clipping norm")
+    weight_decay: float = setting(0.001, "AdamW weight decay")
+    bf16: bool = setting(True, "bf16 mixed precision (autocast)")
+    gradient_checkpointing: bool = setting(True, "recompute activations in the backward pass (less memory)")
+    save_steps: int = setting(200, "a resumable checkpoint every this many steps")
+    save_total_limit: int = setting(2, "checkpoints kept")
+    logging_steps: int = setting(10, "a loss line every this many steps")
+    seed: int = setting(42, "seed of data order, dropout and sampling")
+    deepspeed: str | None = setting(None, "a DeepSpeed JSON config (see docs/training.md)")
+
+
+
+@dataclass(frozen=True)
+class SFTSettings(ModelSettings, ScheduleSettings):
     """Distillation. Defaults are the method's GPU recipe (DESIGN section 2)."""
 
-    base_model: str = GPU_STUDENT  # hub id, directory, or the alias "smollm2-135m-instruct"
-    tasks: tuple[str, ...] = ("relevance", "queries")  # multi-task: both teacher tasks
-    use_lora: bool = True
-    load_in_4bit: bool = True  # QLoRA: NF4 weights, bf16 compute (bitsandbytes, CUDA only)
-    lora_r: int = 64
-    lora_alpha: int = 16
-    lora_dropout: float = 0.1
-    lora_target_modules: tuple[str, ...] = LORA_TARGETS
-    learning_rate: float = 2e-4
-    lr_scheduler_type: str = "constant_with_warmup"  # constant after a linear warmup
-    warmup_ratio: float = 0.03
-    num_train_epochs: float = 1.0
-    max_steps: int = -1  # > 0 overrides epochs
-    effective_batch_size: int = 16  # per_device x processes x accumulation
-    per_device_batch_size: int = 4
-    max_grad_norm: float = 0.3
-    weight_decay: float = 0.001
-    max_length: int | None = None  # None: the longest example in the data (no truncation)
-    padding_free: bool = True  # a batch as one packed row, no padding (needs max_length None)
-    dtype: str = "bfloat16"  # weights of a non-quantised model: "bfloat16" | "float32"
-    bf16: bool = True  # bf16 mixed precision (autocast)
-    gradient_checkpointing: bool = True
-    save_steps: int = 200
-    save_total_limit: int = 2
-    logging_steps: int = 10
-    eval_steps: int | None = 200  # None: evaluate once, at the end
-    seed: int = 42
-    merge: bool = False  # also write merged full weights to model/ (LoRA runs)
-    deepspeed: str | None = None  # a DeepSpeed JSON config (see docs/training.md)
+    base_model: str = setting(GPU_STUDENT, 'hub id, directory, or the alias "smollm2-135m-instruct"')
+    tasks: tuple[str, ...] = setting(("relevance", "queries"), "teacher tasks to distil (multi-task: both)")
+    learning_rate: float = setting(2e-4, "peak learning rate")
+    max_length: int | None = setting(None, "tokens per example; None: the longest example in the data (no truncation)")
+    padding_free: bool = setting(True, "a batch as one packed row, no padding (needs max_length None)")
+    eval_steps: int | None = setting(200, "validation loss every this many steps; None: once, at the end")
 
     @classmethod
     def cpu_profile(cls, **overrides) -> SFTSettings:
@@ -92,17 +101,17 @@ class SFTSettings(_Settings):
 
 
 @dataclass(frozen=True)
-class RolloutSettings(_Settings):
+class RolloutSettings(Settings):
     """Sampling of the SFT student's answers for reward-weighted refinement."""
 
-    k: int = 8  # samples per (question, document) pair
-    temperature: float = 1.0
-    top_p: float = 1.0
-    max_new_tokens: int = 1024
-    batch_size: int = 4  # pairs per generate() call (k answers each)
-    max_pairs: int | None = None  # None: every relevance pair of the train split
-    dtype: str = "bfloat16"
-    seed: int = 42
+    k: int = setting(8, "samples per (question, document) pair")
+    temperature: float = setting(1.0, "sampling temperature")
+    top_p: float = setting(1.0, "nucleus sampling mass")
+    max_new_tokens: int = setting(1024, "tokens per sampled answer")
+    batch_size: int = setting(4, "pairs per generate() call (k answers each)")
+    max_pairs: int | None = setting(None, "None: every relevance pair of the train split")
+    dtype: str = setting("bfloat16", "weights of the sampled model")
+    seed: int = setting(42, "sampling seed")
 
     @classmethod
     def cpu_profile(cls, **overrides) -> RolloutSettings:
@@ -110,49 +119,27 @@ class RolloutSettings(_Settings):
 
 
 @dataclass(frozen=True)
-class RefineSettings(_Settings):
+class RefineSettings(ModelSettings, ScheduleSettings):
     """Refinement. `method`: "grpo" (online, TRL GRPOTrainer, verifiable rewards) or
     "reward_weighted" (the official code: scored rollouts, loss = weight^3 x response NLL)."""
 
-    method: str = "grpo"
-    # shared
-    use_lora: bool = True
-    load_in_4bit: bool = True
-    lora_r: int = 64
-    lora_alpha: int = 16
-    lora_dropout: float = 0.1
-    lora_target_modules: tuple[str, ...] = LORA_TARGETS
-    learning_rate: float | None = None  # None: 1e-5 for grpo, 2e-4 for reward_weighted
-    lr_scheduler_type: str = "constant_with_warmup"
-    warmup_ratio: float = 0.03
-    num_train_epochs: float = 1.0
-    max_steps: int = -1
-    per_device_batch_size: int = 8
-    max_grad_norm: float = 0.3
-    weight_decay: float = 0.001
-    dtype: str = "bfloat16"
-    bf16: bool = True
-    gradient_checkpointing: bool = True
-    save_steps: int = 100
-    save_total_limit: int = 2
-    logging_steps: int = 10
-    seed: int = 42
-    merge: bool = False
-    deepspeed: str | None = None
-    max_pairs: int | None = None  # None: every relevance pair of the train split
+    method: str = setting("grpo", '"grpo" or "reward_weighted"')
+    learning_rate: float | None = setting(None, "peak learning rate; None: 1e-5 for grpo, 2e-4 for reward_weighted")
+    per_device_batch_size: int = setting(8, "completions per device and forward pass")
+    save_steps: int = setting(100, "a resumable checkpoint every this many steps")
+    max_pairs: int | None = setting(None, "None: every relevance pair of the train split")
     # grpo
-    k: int = 8  # generations per prompt
-    prompts_per_step: int = 2  # effective batch = k x prompts_per_step completions
-    temperature: float = 1.0
-    max_completion_length: int = 1024
-    kl_beta: float = 0.04  # KL coefficient against the SFT model (0 disables the reference model)
-    format_weight: float = 0.2  # weight of the format reward beside the label reward (1.0)
-    length_penalty: float = 0.0  # coefficient of the length cost (0 = off)
+    k: int = setting(8, "grpo: generations per prompt")
+    prompts_per_step: int = setting(2, "grpo: prompts per step; the effective batch is k x prompts_per_step completions")
+    temperature: float = setting(1.0, "grpo: sampling temperature")
+    max_completion_length: int = setting(1024, "grpo: tokens per generation")
+    kl_beta: float = setting(0.04, "grpo: KL coefficient against the SFT model (0 disables the reference model)")
+    format_weight: float = setting(0.2, "grpo: weight of the format reward beside the label reward (1.0)")
+    length_penalty: float = setting(0.0, "grpo: coefficient of the length cost (0 = off)")
     # reward_weighted
-    reward_model: str | None = None  # a sequence-classification reward model; None = label agreement
-    threshold: float = 0.85  # keep answers whose group-normalised score is >= threshold
-    use_disagreement_weight: bool = False  # x the student's label-disagreement rate
-    effective_batch_size: int = 16
+    reward_model: str | None = setting(None, "reward_weighted: a sequence-classification reward model; None = label agreement")
+    threshold: float = setting(0.85, "reward_weighted: keep answers whose group-normalised score is >= threshold")
+    use_disagreement_weight: bool = setting(False, "reward_weighted: x the student's label-disagreement rate")
 
     def __post_init__(self):
         if self.method not in ("grpo", "reward_weighted"):

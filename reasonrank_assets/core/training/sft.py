@@ -17,36 +17,15 @@ def sft_config(settings: SFTSettings, output_dir: Path, has_eval: bool, **extra)
 
     eval_strategy = "steps" if has_eval and settings.eval_steps else "no"
     return SFTConfig(
-        output_dir=str(output_dir / "checkpoints"),
-        learning_rate=settings.learning_rate,
-        lr_scheduler_type=settings.lr_scheduler_type,
-        warmup_steps=settings.warmup_ratio,  # a float in [0, 1) is a ratio of the total steps
-        num_train_epochs=settings.num_train_epochs,
-        max_steps=settings.max_steps,
-        per_device_train_batch_size=settings.per_device_batch_size,
+        **runs.trainer_arguments(settings, output_dir, settings.effective_batch_size, settings.learning_rate),
         per_device_eval_batch_size=settings.per_device_batch_size,
-        gradient_accumulation_steps=runs.accumulation_steps(settings.effective_batch_size, settings.per_device_batch_size),
-        max_grad_norm=settings.max_grad_norm,
-        weight_decay=settings.weight_decay,
         max_length=settings.max_length,
         completion_only_loss=True,  # loss on the answer only, never on the prompt or padding
         # one packed row per batch, no padding (TRL refuses it with max_length, which it cannot enforce then)
         padding_free=settings.padding_free and settings.max_length is None,
-        bf16=settings.bf16,
-        gradient_checkpointing=settings.gradient_checkpointing,
-        save_strategy="steps",
-        save_steps=settings.save_steps,
-        save_total_limit=settings.save_total_limit,
-        logging_steps=settings.logging_steps,
         eval_strategy=eval_strategy,
         eval_steps=settings.eval_steps if eval_strategy == "steps" else None,
-        seed=settings.seed,
-        deepspeed=settings.deepspeed,
-        report_to=[],
-        disable_tqdm=True,
         save_only_model=False,
-        dataloader_pin_memory=runs.has_cuda(),
-        use_cpu=not runs.has_cuda(),
         **extra,
     )
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from reasonrank_assets.core.io import retry_after, run_sync
+from reasonrank_assets.core.settings import setting
 
 from .urls import host_key
 from .webpages import (
@@ -57,24 +58,24 @@ log = logging.getLogger(__name__)
 class CrawlSettings:
     """Every knob of the crawler; the defaults suit crawling the open web politely."""
 
-    concurrency: int = 32  # requests in flight over all hosts
-    per_host_rate: float = 1.0  # requests per second per host (host = host:port)
-    timeout_s: float = 20.0  # whole request, headers and body
-    max_bytes: int = 5_000_000  # larger bodies are refused (checked on the decoded body)
+    concurrency: int = setting(32, "requests in flight over all hosts")
+    per_host_rate: float = setting(1.0, "requests per second per host (host = host:port)")
+    timeout_s: float = setting(20.0, "whole request, headers and body")
+    max_bytes: int = setting(5_000_000, "larger bodies are refused (checked on the decoded body)")
     max_redirects: int = 5
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
-    retries: int = 3  # extra attempts after a connection error, timeout, 5xx or 429
-    backoff_s: float = 1.0  # first retry delay; doubles with each attempt
-    max_retry_after_s: float = 300.0  # a longer Retry-After is recorded as a failure instead
-    refresh_after_days: float = 30.0  # a stored page is fetched again (conditionally) after this
-    retry_failures_after_days: float = 1.0  # a failed URL is tried again after this
+    retries: int = setting(3, "extra attempts after a connection error, timeout, 5xx or 429")
+    backoff_s: float = setting(1.0, "first retry delay; doubles with each attempt")
+    max_retry_after_s: float = setting(300.0, "a longer Retry-After is recorded as a failure instead")
+    refresh_after_days: float = setting(30.0, "a stored page is fetched again (conditionally) after this")
+    retry_failures_after_days: float = setting(1.0, "a failed URL is tried again after this")
     respect_robots: bool = True
     robots_cache_days: float = 1.0
-    max_crawl_delay_s: float = 60.0  # a larger robots.txt Crawl-delay is capped to this
-    allow_private_addresses: bool = False  # allow every non-global address (not for the open web)
-    allowed_networks: tuple[str, ...] = ()  # or only these, e.g. ("127.0.0.0/8",) in tests
+    max_crawl_delay_s: float = setting(60.0, "a larger robots.txt Crawl-delay is capped to this")
+    allow_private_addresses: bool = setting(False, "allow every non-global address (not for the open web)")
+    allowed_networks: tuple[str, ...] = setting((), 'or only these, e.g. ("127.0.0.0/8",) in tests')
     user_agent: str = "reasonrank-crawler/0.1 (research; StackExchange-cited pages)"
-    extraction_threads: int = 2  # text extraction runs off the event loop
+    extraction_threads: int = setting(2, "text extraction runs off the event loop")
 
 
 # ---------------------------------------------------------------- public entry point

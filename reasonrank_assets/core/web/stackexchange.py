@@ -20,6 +20,8 @@ from typing import Iterable, Iterator
 
 from lxml import etree
 
+from reasonrank_assets.core.settings import setting
+
 from .urls import normalize_url
 
 CHUNK_BYTES = 1 << 20
@@ -363,11 +365,11 @@ class QuestionSettings:
 
     min_question_score: int = 1
     require_accepted_answer: bool = False
-    min_answer_score: int = 1  # answers below this are not trusted to cite good pages
-    accepted_answer_only: bool = False  # cite only from the accepted answer
+    min_answer_score: int = setting(1, "answers below this are not trusted to cite good pages")
+    accepted_answer_only: bool = setting(False, "cite only from the accepted answer")
     require_cited_url: bool = True
     tags_any: list[str] = field(default_factory=list)  # empty: every tag
-    max_questions: int | None = None  # the highest-scoring ones (ties: lower id first)
+    max_questions: int | None = setting(None, "the highest-scoring ones (ties: lower id first)")
 
 
 def question_text(title: str | None, body: str) -> str:
