@@ -18,7 +18,7 @@ ifeq ($(LOCAL_TORCH),)
 export UV_NO_GROUP := local-torch
 endif
 
-.PHONY: install demo test ui record-teacher
+.PHONY: install demo test lint ui record-teacher
 install:
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user --quiet uv
 	$(UV) sync --frozen $(SYNC_EXTRAS)
@@ -34,6 +34,9 @@ record-teacher:
 
 test: install
 	$(UV) run --frozen pytest
+
+lint: install
+	$(UV) run --frozen ruff check
 
 ui: install
 	$(UV) run --frozen dagster dev

@@ -101,7 +101,7 @@ def politeness(log, window: int = 10) -> tuple[float, float]:
 
 
 def bench_crawl(hosts: int, pages: int, rate: float, latency: float) -> list[tuple]:
-    import httpx, protego, trafilatura  # noqa: F401,E401 -- one-off import time is not crawl time
+    import httpx  # noqa: F401,E401 -- one-off import time is not crawl time
 
     from reasonrank_assets.core.web.crawl import CrawlSettings, crawl
 

@@ -221,7 +221,7 @@ def main() -> None:
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
                f"-b{args.batch}{'' if args.balance else '-unbalanced'}")  # fmt: skip
         t = time.perf_counter()
-        manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))
+        manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
         facts[arm] = {
             "teacher": summary, "judged_labels": dict(Counter(j["label"] for j in judgments)), "decontamination": report["decontamination"],

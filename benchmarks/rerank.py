@@ -147,10 +147,10 @@ def print_roofline(model_dir, stages, args) -> None:
     weights once for the whole batch and every running row's cached keys and values, so it is
     timed step by step and its bytes per second are set against the copy bandwidth.
     """
+    from roofline import flops_formula, forward_flops, measure, non_embedding_parameters
     from transformers import AutoConfig
 
     from reasonrank_assets.core import generation
-    from roofline import flops_formula, forward_flops, measure, non_embedding_parameters
 
     config = AutoConfig.from_pretrained(model_dir)
     roof = measure(config)

@@ -14,8 +14,8 @@ a few ms of CPU) is what separates the rate from C/L; it matters less as L grows
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import subprocess
 import sys
 import tempfile

@@ -32,11 +32,11 @@ DATA = ROOT.parent / "shared" / "data" / "noveleval"
 ROUND = 21  # NovelEval's questions: one passage of each per call to the teacher
 
 from reasonrank_assets.core.evaluation.metrics import label_agreement
+from reasonrank_assets.core.evaluation.rerank import EXPLAIN_BUDGET  # noqa: E402
 from reasonrank_assets.core.teacher.backends import make_teacher
 from reasonrank_assets.core.teacher.cache import AnswerCache
 from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.teacher.tasks import judge_pairs, relevance_prompts
-from reasonrank_assets.core.evaluation.rerank import EXPLAIN_BUDGET  # noqa: E402
 
 
 def noveleval_pairs(per_question: int | None = None, limit: int | None = None) -> tuple[list[dict], list[int]]:

@@ -57,7 +57,7 @@ class CodeLocationRuns:
     def close(self) -> None:
         self._process.__exit__(None, None, None)
 
-    def __enter__(self) -> "CodeLocationRuns":
+    def __enter__(self) -> CodeLocationRuns:
         return self
 
     def __exit__(self, *exc) -> None:

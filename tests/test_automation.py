@@ -2,7 +2,7 @@
 every known site's pages."""
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -36,7 +36,7 @@ def test_a_new_dump_in_the_inbox_materializes_its_site(tmp_path):
 def test_weekly_refresh_requests_every_known_site(tmp_path):
     instance = dg.DagsterInstance.local_temp(str(tmp_path))  # schedules need a persistent instance
     instance.add_dynamic_partitions(site_partitions.name, ["a.stackexchange.com", "b.stackexchange.com"])
-    context = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 11, 29, 3, tzinfo=timezone.utc))
+    context = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 11, 29, 3, tzinfo=UTC))
     requests = list(weekly_page_refresh(context))
     assert sorted(r.partition_key for r in requests) == ["a.stackexchange.com", "b.stackexchange.com"]
     assert len({r.run_key for r in requests}) == 2

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -307,7 +308,7 @@ def test_a_refreshed_page_keeps_its_new_text_and_a_page_gone_404_stays_gone(site
 
 def test_responses_in_the_warc_without_a_row_are_recovered_not_refetched(site, tmp_path):
     """The window a kill can leave: response appended to the WARC, row not yet committed."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     store = tmp_path / "store"
     warc = WarcAppender(store / "warc" / "crawl-killed.warc.gz")
@@ -315,7 +316,7 @@ def test_responses_in_the_warc_without_a_row_are_recovered_not_refetched(site, t
     for path, title in [("/page/1", "Recovered page"), ("/page/3", "Committed page")]:
         offsets[path] = warc.append(input_url=site.url(path), url=site.url(path), status=200, reason="OK",
                                     headers=[("Content-Type", "text/html")], body=page(title, PARAGRAPH),
-                                    fetched_at=datetime.now(timezone.utc))
+                                    fetched_at=datetime.now(UTC))
     warc.close()
     # /page/3's row was committed first (its text extraction finished sooner), /page/1's never was
     state = CrawlState(store)

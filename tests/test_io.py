@@ -3,6 +3,7 @@ users and containers of a shared volume can read them."""
 
 import os
 import stat
+from datetime import UTC
 
 import pytest
 
@@ -56,11 +57,11 @@ def test_a_directory_replaces_the_old_one_whole(tmp_path):
 
 
 def test_retry_after_reads_seconds_and_http_dates():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
     from email.utils import format_datetime
 
     assert io.retry_after("7") == 7.0 and io.retry_after(" 1.5 ") == 1.5
-    in_a_minute = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60), usegmt=True)
+    in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
     assert 55 < io.retry_after(in_a_minute) <= 60
     assert io.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date gone by: no wait
     assert io.retry_after(None) is None and io.retry_after("") is None and io.retry_after("soon") is None

@@ -12,6 +12,7 @@ import sys
 import textwrap
 import time
 import traceback
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -114,10 +115,10 @@ def test_429_then_success_is_retried(tmp_path):
 def test_a_429_with_an_http_date_waits_until_that_date(tmp_path):
     """Retry-After may be a date (RFC 9110); it was read as seconds only, so the teacher retried at
     once (its own backoff, 10 ms here) instead of when the server asked."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
     from email.utils import format_datetime
 
-    in_two_seconds = lambda: format_datetime(datetime.now(timezone.utc) + timedelta(seconds=2), usegmt=True)  # noqa: E731
+    in_two_seconds = lambda: format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)  # noqa: E731
     with OpenAIServer(faults=["429"], retry_after=in_two_seconds) as server:
         (row,), _ = judge(server, make_pairs(1), tmp_path / "cache")
     assert row["parse_status"] == "ok" and row["attempts"] == 2

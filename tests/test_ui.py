@@ -10,9 +10,9 @@ import dagster as dg
 import pytest
 from openai_server import OpenAIServer
 
-from reasonrank_assets.demo import LOCATION, CodeLocationRuns
 from reasonrank_assets.defs.automation import IN_PROCESS
 from reasonrank_assets.defs.partitions import domain_partitions, site_partitions
+from reasonrank_assets.demo import LOCATION, CodeLocationRuns
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = "gardening.stackexchange.com"
@@ -188,9 +188,9 @@ def test_demo_runs_show_in_overview_and_on_the_job_page(webui, browser, launched
     browser.goto(webui + f"/locations/{LOCATION}/jobs/benchmark_job/runs")
     expect(browser.get_by_text(results["benchmark_job"].run_id[:8], exact=True)).to_be_visible()
     # Re-execute finds the job at the run's origin with the run's snapshot: no version warning.
-    run = _graphql(webui, '{ runOrError(runId: "%s") { ... on Run { pipelineSnapshotId '
+    run = _graphql(webui, '{ runOrError(runId: "%s") { ... on Run { pipelineSnapshotId '  # noqa: UP031 (GraphQL braces)
                           "repositoryOrigin { repositoryLocationName repositoryName } } } }" % results["benchmark_job"].run_id)["runOrError"]
-    job = _graphql(webui, '{ pipelineOrError(params: {repositoryLocationName: "%s", repositoryName: "%s", '
+    job = _graphql(webui, '{ pipelineOrError(params: {repositoryLocationName: "%s", repositoryName: "%s", '  # noqa: UP031
                           'pipelineName: "benchmark_job"}) { ... on Pipeline { pipelineSnapshotId } } }'
                    % (run["repositoryOrigin"]["repositoryLocationName"], run["repositoryOrigin"]["repositoryName"]))["pipelineOrError"]
     assert run["repositoryOrigin"]["repositoryLocationName"] == LOCATION

@@ -6,7 +6,7 @@ import gzip
 import io
 import re
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def test_extract_text_falls_back_to_visible_text_and_decodes_declared_charsets()
     assert title is None and text == "Tiny page"
     meta_only = '<html><head><meta charset="windows-1252"></head><body><p>\u201cSmart\u201d caf\u00e9</p></body></html>'
     assert extract_text(meta_only.encode("cp1252"), "https://x.example.org/")[1] == "\u201cSmart\u201d caf\u00e9"
-    assert extract_text("Plain  text\n\n\nlines".encode(), "u", "text/plain; charset=utf-8") == (None, "Plain text\nlines")
+    assert extract_text(b"Plain  text\n\n\nlines", "u", "text/plain; charset=utf-8") == (None, "Plain text\nlines")
 
 
 def test_content_hash_ignores_whitespace_only():
@@ -87,7 +87,7 @@ def test_read_warc_pages_rows(common_crawl_warc):
     assert page["source"] == "warc" and page["status"] == 200 and page["error"] is None
     assert page["final_url"] == "https://Brew.example.org/dry-hopping#top" and page["title"] == "Dry hopping | Brew notes"
     assert "not isomerised" in page["text"] and page["content_hash"] == content_hash(page["text"])
-    assert page["fetched_at"] == datetime(2024, 3, 1, 10, tzinfo=timezone.utc)
+    assert page["fetched_at"] == datetime(2024, 3, 1, 10, tzinfo=UTC)
     assert read_warc_record(common_crawl_warc, page["warc_offset"])["body"] == HTML  # re-extraction needs no fetch
     assert gone["error_kind"] == "http_status" and gone["status"] == 404 and gone["text"] is None
     assert pdf["error_kind"] == "content_type"
@@ -99,7 +99,7 @@ def test_read_warc_pages_rows(common_crawl_warc):
 
 def test_warc_appender_records_read_back(tmp_path):
     warc = WarcAppender(tmp_path / "w" / "crawl.warc.gz")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     offsets = [warc.append(input_url=f"http://a.example.org/{i}", url=f"http://a.example.org/{i}?final", status=200,
                            reason="OK", headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
                            body=HTML, fetched_at=now) for i in range(2)]

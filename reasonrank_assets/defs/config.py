@@ -23,7 +23,7 @@ def _config_type(tp):
     if origin is tuple:  # an immutable default in the core is a list in run config
         return list[_config_type(typing.get_args(tp)[0])]
     if origin in (typing.Union, types.UnionType):
-        return typing.Optional[_config_type(next(a for a in typing.get_args(tp) if a is not type(None)))]
+        return _config_type(next(a for a in typing.get_args(tp) if a is not type(None))) | None
     return tp
 
 

@@ -314,7 +314,7 @@ class Reranker:
         self.settings = settings
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, settings: RerankSettings | None = None, **overrides) -> "Reranker":
+    def from_pretrained(cls, path: str | Path, settings: RerankSettings | None = None, **overrides) -> Reranker:
         """A Hugging Face checkpoint directory or hub id (or the alias `smollm2-135m-instruct`)."""
         from reasonrank_assets.core.models import resolve_model
 
@@ -369,7 +369,7 @@ def _judgment(doc_id: str, rank: int, score: float | None, answer: RawAnswer, pa
     expected = sum(label * p for label, p in zip(LABELS, answer.label_probs)) if answer.label_probs else None
     if parse is None or (answer.forced and parse.status not in prompts.USABLE_STATUSES):
         # label-only, or a forced label after the budget: the most probable label token
-        label = max(LABELS, key=lambda l: answer.label_probs[l])
+        label = max(LABELS, key=lambda k: answer.label_probs[k])
         status, explanation = ("ok", "") if parse is None else (prompts.FORCED, parse.explanation)
         return Judgment(doc_id, label, expected, explanation, status, rank, score, output=answer.output)
     return Judgment(doc_id, parse.label, expected, parse.explanation, parse.status, rank, score, output=answer.output)

@@ -38,7 +38,7 @@ def _raw_lines(path: Path) -> Iterator[bytes]:
             return
         number = 0
         try:
-            for number, line in enumerate(gzip.GzipFile(fileobj=handle), 1):
+            for number, line in enumerate(gzip.GzipFile(fileobj=handle), 1):  # noqa: B007 (the error names it)
                 yield line
         except (OSError, EOFError, zlib.error) as error:  # not gzip, a bad block, cut short
             raise FormatError(f"{path}: corrupt or truncated gzip file after line {number}: {error}") from None

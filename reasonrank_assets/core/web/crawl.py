@@ -31,7 +31,7 @@ import socket
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -105,7 +105,7 @@ def crawl(urls: list[str], store: Path, config: CrawlSettings | None = None, pro
 
 def _with_duplicates(rows: list[dict]) -> list[dict]:
     first: dict[str, dict] = {}
-    for row in sorted(rows, key=lambda r: (r["fetched_at"] or datetime.max.replace(tzinfo=timezone.utc), r["url"])):
+    for row in sorted(rows, key=lambda r: (r["fetched_at"] or datetime.max.replace(tzinfo=UTC), r["url"])):
         if row["content_hash"]:
             first.setdefault(row["content_hash"], row)
     for row in rows:
@@ -182,12 +182,12 @@ class CrawlState:
         found = self.db.execute("SELECT fetched_at, status, body FROM robots WHERE origin = ?", (origin,)).fetchone()
         if found is None:
             return None
-        age = datetime.now(timezone.utc) - datetime.fromisoformat(found[0])
+        age = datetime.now(UTC) - datetime.fromisoformat(found[0])
         return (found[1], found[2]) if age < timedelta(days=max_age_days) else None
 
     def put_robots(self, origin: str, status: int, body: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO robots VALUES (?, ?, ?, ?)",
-                        (origin, datetime.now(timezone.utc).isoformat(), status, body))
+                        (origin, datetime.now(UTC).isoformat(), status, body))
 
     def recover_from_warcs(self, config: CrawlSettings) -> int:
         """Rows for WARC records a killed crawl wrote but did not commit; cut a torn last record.
@@ -340,7 +340,7 @@ class _Crawler:
         self.state, self.config, self.progress = state, config, progress
         self.hosts: dict[str, _Host] = {}
         self.networks = [ipaddress.ip_network(n) for n in config.allowed_networks]
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         self.warc_name = f"warc/crawl-{stamp}-{os.getpid()}.warc.gz"
         self.warc = WarcAppender(state.store / self.warc_name)
         self.sched: _Scheduler | None = None
@@ -349,7 +349,7 @@ class _Crawler:
         import httpx
 
         self.sched = _Scheduler(self.progress)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for url in urls:
             due, stored = self.state.due(url, self.config, now)
             if not due:
@@ -495,7 +495,7 @@ class _Crawler:
             self._fail(job, failure)
             return
         if response["status"] == 304 and job.stored is not None:
-            self.state.touch(job.input_url, datetime.now(timezone.utc))
+            self.state.touch(job.input_url, datetime.now(UTC))
             self.sched.finish()
         elif 300 <= response["status"] < 400:
             self._follow(job, urljoin(job.url, response["location"]))
@@ -528,7 +528,7 @@ class _Crawler:
             self._enqueue(_Job(job.input_url, target, hop=job.hop + 1, seen=seen, stored=job.stored))
 
     async def _store(self, job: _Job, response: dict) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         offset = self.warc.append(input_url=job.input_url, url=job.url, status=response["status"],
                                   reason=response["reason"], headers=response["headers"], body=response["body"],
                                   fetched_at=now)
@@ -544,7 +544,7 @@ class _Crawler:
         self.sched.finish()
 
     def _fail(self, job: _Job, failure: _Failure) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self.state.put(dict(url=job.input_url, final_url=job.url, status=failure.status, fetched_at=now,
                             checked_at=now, error_kind=failure.kind, error=failure.reason, redirects=job.hop))
         self.sched.finish()

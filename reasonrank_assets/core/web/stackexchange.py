@@ -13,10 +13,10 @@ import re
 import threading
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -422,7 +422,7 @@ class _Candidate:
     packed: bytes  # zlib(title \0 body)
 
     @classmethod
-    def of(cls, post: dict) -> "_Candidate":
+    def of(cls, post: dict) -> _Candidate:
         packed = zlib.compress(f"{post['title'] or ''}\0{post['body_text']}".encode(), 1)
         return cls(post["site"], post["post_id"], post["score"], post["accepted_answer_id"],
                    post["answer_count"] or 0, post["creation_date"], post["tags"], packed)

@@ -46,7 +46,7 @@ def normalize_url(url: str) -> str | None:
     try:
         parts = urlsplit(cleaned)
         hostname = parts.hostname
-        parts.port  # raises ValueError on a malformed port
+        _ = parts.port  # raises ValueError on a malformed port
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not hostname or is_stackexchange_host(hostname):

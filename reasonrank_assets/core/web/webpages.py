@@ -12,10 +12,10 @@ import hashlib
 import io
 import re
 import zlib
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
-from typing import Iterator
 
 from .urls import normalize_url
 
@@ -178,7 +178,7 @@ class WarcAppender:
 
 
 def _warc_date(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _parse_warc_date(value: str | None) -> datetime | None:
