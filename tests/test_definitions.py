@@ -96,9 +96,9 @@ EXPECTED_JOBS = {
 }
 
 
-def test_the_launchpad_shows_the_help_of_every_training_and_reranking_setting():
+def test_the_launchpad_shows_the_help_of_every_core_setting():
     """The help written beside each field in the core is the field's description in the config schema."""
-    for key in ("student_sft", "refinement_rollouts", "student_refined", "reranked_runs"):
+    for key in ("questions", "training_examples", "student_sft", "refinement_rollouts", "student_refined", "reranked_runs"):
         schema = defs.resolve_assets_def(key).op.config_schema.config_type.fields
         missing = sorted(name for name, field in schema.items() if not field.description)
         assert schema and not missing, (key, missing)

@@ -24,7 +24,7 @@ from reasonrank_assets.core.evaluation.metrics import label_agreement
 from reasonrank_assets.core.teacher.backends import TeacherAuthError, make_teacher
 from reasonrank_assets.core.teacher.batch import export_batch, import_batch
 from reasonrank_assets.core.teacher.cache import AnswerCache, cache_key
-from reasonrank_assets.core.teacher.settings import RELEVANCE, Answer, TeacherSettings, config_from_dict
+from reasonrank_assets.core.teacher.settings import RELEVANCE, Answer, TeacherSettings
 from reasonrank_assets.core.teacher.tasks import generate_queries, judge_pairs, relevance_outcome, relevance_prompts
 
 KEY_ENV = "REASONRANK_TEST_TEACHER_KEY"
@@ -262,8 +262,8 @@ def test_bad_input_names_the_record_and_field():
     pair = make_pairs(1)[0] | {"document": None}
     with pytest.raises(ValueError, match=r"p0|example.org/0.*document|document"):
         judge_pairs([pair], make_teacher(TeacherSettings()), None)
-    with pytest.raises(ValueError, match="unknown teacher settings \\['temprature'\\]"):
-        config_from_dict({"temprature": 0})
+    with pytest.raises(ValueError, match="TeacherSettings: unknown setting\\(s\\) \\['temprature'\\]"):
+        TeacherSettings.from_dict({"temprature": 0})
     with pytest.raises(ValueError, match="backend"):
         TeacherSettings(backend="vllm")
 

@@ -33,16 +33,16 @@ SPLITS = ("train", "validation", "test")
 
 @dataclass
 class TrainingDataSettings:
-    accept_statuses: list[str] = field(default_factory=lambda: list(prompts.USABLE_STATUSES))  # labels trusted
-    contamination_sources: list[str] = field(default_factory=list)  # for load_contamination_texts (the asset)
+    accept_statuses: list[str] = field(default_factory=lambda: list(prompts.USABLE_STATUSES), metadata={"help": "parse statuses whose labels are trusted"})
+    contamination_sources: list[str] = field(default_factory=list, metadata={"help": "benchmark texts no example may share an n-gram with (load_contamination_texts)"})
     max_example_tokens: int = setting(4096, "prompt + completion; longer examples are dropped")
     tokenizer: str | None = setting(None, "HF tokenizer to count tokens; None: estimate as characters / 4")
     min_queries: int = setting(10, "the method dropped query sets with fewer than 10")
-    include_queries_task: bool = True
+    include_queries_task: bool = setting(True, "also train on the teacher's search queries (the method's second task)")
     near_duplicate_jaccard: float = setting(0.8, "word 3-shingle Jaccard at which two questions are one")
-    contamination_ngram: int = 13
-    validation_fraction: float = 0.05
-    test_fraction: float = 0.05
+    contamination_ngram: int = setting(13, "word n-gram length of the decontamination check")
+    validation_fraction: float = setting(0.05, "share of questions in the validation split")
+    test_fraction: float = setting(0.05, "share of questions in the test split")
     split_salt: str = setting("reasonrank-split-v1", "change it to draw a different split")
 
     def __post_init__(self) -> None:

@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from reasonrank_assets.core.prompts import STOP
-from reasonrank_assets.core.settings import setting
+from reasonrank_assets.core.settings import Settings, setting
 
 RELEVANCE = "relevance"
 QUERIES = "queries"
 
 
 @dataclass
-class TeacherSettings:
+class TeacherSettings(Settings):
     backend: str = setting("openai", '"openai" (any OpenAI-compatible endpoint) or "transformers" (local)')
     model: str = setting("smollm2-135m-instruct", "served model name, or a HF id / directory / alias (local)")
     base_url: str | None = setting(None, "e.g. http://127.0.0.1:8000/v1; None: the client's default")
     api_key_env: str | None = setting("OPENAI_API_KEY", "name of the env var holding the key (never the key)")
     concurrency: int = setting(50, "requests in flight (the method used about 50)")
-    temperature: float = 0.0
+    temperature: float = setting(0.0, "sampling temperature (0: greedy)")
     max_tokens: int = setting(1024, "relevance answers (explanation + label)")
     query_max_tokens: int | None = setting(None, "query lists; None: max_tokens")
     timeout_s: float = setting(120.0, "per request")
     max_retries: int = setting(5, "on 429, 5xx, timeouts and dropped connections")
     backoff_s: float = setting(1.0, "first retry wait; doubles each retry, with jitter")
-    backoff_max_s: float = 60.0
+    backoff_max_s: float = setting(60.0, "the longest wait between retries, Retry-After included")
     logprobs: bool = setting(True, "ask for label-token logprobs; turned off if the server refuses them")
-    top_logprobs: int = 5
+    top_logprobs: int = setting(5, "alternatives per token asked for (the label digits must be among them)")
     force_label: bool = setting(False, "local: score 0/1/2 after the label prefix when the answer has no label")
     batch_size: int = setting(8, "local backend")
     dtype: str = setting("bfloat16", "local backend")
@@ -71,10 +71,3 @@ def sampling_settings(config: TeacherSettings, task: str) -> dict:
     return {"temperature": config.temperature, "max_tokens": max_tokens, "stop": [STOP]}
 
 
-def config_from_dict(values: dict) -> TeacherSettings:
-    """A TeacherSettings from a mapping (Dagster config, JSON); unknown keys are an error naming them."""
-    known = {f.name for f in fields(TeacherSettings)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ValueError(f"unknown teacher settings {unknown}; known: {sorted(known)}")
-    return TeacherSettings(**values)

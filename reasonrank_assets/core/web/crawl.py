@@ -62,19 +62,19 @@ class CrawlSettings:
     per_host_rate: float = setting(1.0, "requests per second per host (host = host:port)")
     timeout_s: float = setting(20.0, "whole request, headers and body")
     max_bytes: int = setting(5_000_000, "larger bodies are refused (checked on the decoded body)")
-    max_redirects: int = 5
-    allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
+    max_redirects: int = setting(5, "redirect hops followed before the URL is a failure")
+    allowed_content_types: tuple[str, ...] = setting(DEFAULT_CONTENT_TYPES, "media types kept; any other is recorded as refused")
     retries: int = setting(3, "extra attempts after a connection error, timeout, 5xx or 429")
     backoff_s: float = setting(1.0, "first retry delay; doubles with each attempt")
     max_retry_after_s: float = setting(300.0, "a longer Retry-After is recorded as a failure instead")
     refresh_after_days: float = setting(30.0, "a stored page is fetched again (conditionally) after this")
     retry_failures_after_days: float = setting(1.0, "a failed URL is tried again after this")
-    respect_robots: bool = True
-    robots_cache_days: float = 1.0
+    respect_robots: bool = setting(True, "obey robots.txt (RFC 9309) and its Crawl-delay")
+    robots_cache_days: float = setting(1.0, "a host's robots.txt is fetched again after this")
     max_crawl_delay_s: float = setting(60.0, "a larger robots.txt Crawl-delay is capped to this")
     allow_private_addresses: bool = setting(False, "allow every non-global address (not for the open web)")
     allowed_networks: tuple[str, ...] = setting((), 'or only these, e.g. ("127.0.0.0/8",) in tests')
-    user_agent: str = "reasonrank-crawler/0.1 (research; StackExchange-cited pages)"
+    user_agent: str = setting("reasonrank-crawler/0.1 (research; StackExchange-cited pages)", "the User-Agent sent, and matched in robots.txt")
     extraction_threads: int = setting(2, "text extraction runs off the event loop")
 
 

@@ -363,12 +363,12 @@ class QuestionSettings:
     """Which questions make training data. Defaults: scored questions whose well-scored answers
     cite at least one web page outside StackExchange."""
 
-    min_question_score: int = 1
-    require_accepted_answer: bool = False
+    min_question_score: int = setting(1, "questions below this score are left out")
+    require_accepted_answer: bool = setting(False, "only questions with an accepted answer")
     min_answer_score: int = setting(1, "answers below this are not trusted to cite good pages")
     accepted_answer_only: bool = setting(False, "cite only from the accepted answer")
-    require_cited_url: bool = True
-    tags_any: list[str] = field(default_factory=list)  # empty: every tag
+    require_cited_url: bool = setting(True, "only questions whose answers cite a page outside StackExchange")
+    tags_any: list[str] = field(default_factory=list, metadata={"help": "questions with any of these tags; empty: every tag"})
     max_questions: int | None = setting(None, "the highest-scoring ones (ties: lower id first)")
 
 
