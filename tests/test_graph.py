@@ -148,3 +148,22 @@ def test_the_demo_writes_its_figures_as_png_files(materialized, tmp_path):
     assert {"benchmark_scores.png", "label_distribution.png", "student_sft_curves.png", "student_refined_curves.png"} <= names
     for path in paths:
         assert path.parent == home / "plots" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_shipped_teacher_recording_answers_every_prompt_of_the_embedded_default(tmp_path):
+    """The demo's teacher (Qwen2.5-Coder-1.5B, not installed here) is never loaded: every prompt
+    of the sites' stage is in the recording. A failure means prompts or settings changed since it
+    was recorded: `make record-teacher` records it anew."""
+    resources = {"io_manager": WarehouseIOManager(home=str(tmp_path)), "project": Project(home=str(tmp_path)), "teacher_llm": Teacher()}
+    graph = dg.Definitions(assets=defs.assets, asset_checks=defs.asset_checks, jobs=defs.jobs, resources=resources)
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(site_partitions.name, SITES)
+    for site in SITES:
+        result = graph.resolve_job_def("site_data_job").execute_in_process(instance=instance, partition_key=site)
+        assert result.success
+        for asset in ("search_queries", "teacher_judgments"):
+            (materialization,) = result.asset_materializations_for_node(asset)
+            teacher = materialization.metadata["teacher"].value
+            assert teacher["calls"] == 0 and teacher["cache_hits"] == teacher["unique_prompts"] > 0, (site, asset, teacher)
+    judgments = Warehouse(tmp_path / "warehouse").read("teacher_judgments")
+    assert {row["model"] for row in judgments} == {"qwen2.5-coder-1.5b"} and all(row["label"] is not None for row in judgments)

@@ -8,7 +8,8 @@ from typing import Any
 import dagster as dg
 
 from reasonrank_assets.core import embedded
-from reasonrank_assets.core.models import SMOLLM2
+from reasonrank_assets.core.evaluation.rerank import EXPLAIN_BUDGET
+from reasonrank_assets.core.models import QWEN_CODER
 from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.warehouse import Warehouse
 from reasonrank_assets.defs.config import config_class
@@ -112,13 +113,15 @@ def markdown_preview(rows: list[dict], limit: int = 20, width: int = 60) -> str:
 
 # The teacher LLM: any OpenAI-compatible endpoint, or a local transformers model. The API key is
 # never a field: `api_key_env` names the environment variable that holds it. Defaults: the
-# embedded demo's local SmolLM2, short explanations (the method: up to 1024 tokens), labels forced
-# when the small model drifts.
+# embedded demo's local Qwen2.5-Coder-1.5B, whose answers to the embedded default ship as a
+# recording (no live call unless a prompt or a setting changed); an explanation budget from its
+# measured lengths (the method: up to 1024 tokens); a label forced when an answer has none.
 Teacher = config_class(
     TeacherSettings,
     "Teacher",
     TeacherSettings(
-        backend="transformers", model=SMOLLM2, max_tokens=48, query_max_tokens=48, force_label=True, batch_size=16
-    ),
+        backend="transformers", model=QWEN_CODER, max_tokens=EXPLAIN_BUDGET, query_max_tokens=128, force_label=True, batch_size=8,
+        recording=str(embedded.TEACHER_RECORDING),
+    ),  # fmt: skip
     base=dg.ConfigurableResource,
 )
