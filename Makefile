@@ -18,7 +18,7 @@ ifeq ($(LOCAL_TORCH),)
 export UV_NO_GROUP := local-torch
 endif
 
-.PHONY: install demo test lint ui record-teacher
+.PHONY: install demo test test-fast lint ui record-teacher
 install:
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user --quiet uv
 	$(UV) sync --frozen $(SYNC_EXTRAS)
@@ -34,6 +34,10 @@ record-teacher:
 
 test: install
 	$(UV) run --frozen pytest
+
+# All but the tests marked slow (the whole graph, the UI, whatever needs torch): under a minute.
+test-fast: install
+	$(UV) run --frozen pytest -m "not slow"
 
 lint: install
 	$(UV) run --frozen ruff check

@@ -5,6 +5,7 @@ import shutil
 from datetime import UTC, datetime
 
 import dagster as dg
+import pytest
 
 from reasonrank_assets.core import embedded
 from reasonrank_assets.defs.automation import new_stackexchange_dump, weekly_page_refresh
@@ -12,6 +13,7 @@ from reasonrank_assets.defs.partitions import site_partitions
 from reasonrank_assets.defs.resources import Project
 
 
+@pytest.mark.slow
 def test_a_new_dump_in_the_inbox_materializes_its_site(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -33,6 +35,7 @@ def test_a_new_dump_in_the_inbox_materializes_its_site(tmp_path):
     assert isinstance(new_stackexchange_dump(again), dg.SkipReason)
 
 
+@pytest.mark.slow
 def test_weekly_refresh_requests_every_known_site(tmp_path):
     instance = dg.DagsterInstance.local_temp(str(tmp_path))  # schedules need a persistent instance
     instance.add_dynamic_partitions(site_partitions.name, ["a.stackexchange.com", "b.stackexchange.com"])

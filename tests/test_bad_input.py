@@ -7,6 +7,7 @@ import shutil
 import zlib
 
 import dagster as dg
+import pytest
 
 from reasonrank_assets.core import embedded
 from reasonrank_assets.core.warehouse import Warehouse
@@ -19,6 +20,7 @@ GOOD = "homebrew.stackexchange.com"
 BROKEN = "broken.stackexchange.com"
 
 
+@pytest.mark.slow
 def test_a_broken_dump_fails_its_site_only_and_bad_rows_are_skipped(tmp_path):
     inbox = tmp_path / "inbox"
     shutil.copytree(embedded.STACKEXCHANGE_DIR / GOOD, inbox / GOOD)
@@ -69,6 +71,7 @@ def _gzip_members(data: bytes) -> list[bytes]:
     return members
 
 
+@pytest.mark.slow
 def test_a_cut_or_damaged_warc_loses_only_its_bad_records_and_says_so(tmp_path):
     members = _gzip_members(embedded.WARC_PATH.read_bytes())
     cut = tmp_path / "cut.warc.gz"  # cut in half, inside a member

@@ -1,6 +1,7 @@
 """Asset checks: each says what it checks, and a site's check results name the site."""
 
 import dagster as dg
+import pytest
 
 from reasonrank_assets.definitions import defs
 from reasonrank_assets.defs.partitions import site_partitions
@@ -26,6 +27,7 @@ def fixed_pairs() -> list[dict]:
     ]
 
 
+@pytest.mark.slow
 def test_forced_labels_warn_and_results_name_their_partition(tmp_path, tiny_model_dir):
     # A random tiny model writes no label: with force_label every label is taken from its
     # probabilities, which the parse-failure check alone would pass at rate 0.

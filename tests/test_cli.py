@@ -39,6 +39,7 @@ def test_bm25_then_evaluate_with_a_baseline(collection, capsys):
     assert "nDCG@10" in table and "bm25.trec" in table and "100.00" in table
 
 
+@pytest.mark.slow
 def test_rerank_a_run_with_a_tiny_model(collection, tiny_model_dir, capsys):
     run = collection / "first.trec"
     run.write_text("q1 Q0 d3 1 2.0 bm25\nq1 Q0 d1 2 1.0 bm25\nq2 Q0 d 2 1 1.0 bm25\n")
@@ -68,6 +69,7 @@ def test_rerank_flags_are_the_reranker_settings(capsys):
     assert "invalid choice: 'float8'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_rerank_rank_llm_requests(tmp_path, tiny_model_dir):
     requests = tmp_path / "requests.jsonl"
     requests.write_text(json.dumps({"query": {"text": "beer", "qid": "1"}, "candidates": [{"docid": "a", "score": 1.0, "doc": {"contents": "malt"}}, {"docid": "b", "score": 0.5, "doc": {"contents": "hops"}}]}) + "\n")
@@ -189,6 +191,7 @@ def test_an_empty_run_writes_an_empty_run_without_loading_the_model(inputs):
     assert done.stderr.splitlines()[0] == "reasonrank rerank: warning: --run empty.trec is empty: writing an empty run"
 
 
+@pytest.mark.slow
 def test_evaluate_an_empty_run_scores_zero_and_json_has_no_nan(inputs):
     (inputs / "empty.trec").write_text("")
     done = reasonrank(*EVALUATE, "empty.trec", "--baseline", "run.trec", "--json", cwd=inputs)
@@ -231,6 +234,7 @@ def test_a_byte_order_mark_does_not_change_the_dl19_score(shared_data, tmp_path,
     assert round(100 * scores[0], 2) == 50.58 and scores[1] == scores[0]
 
 
+@pytest.mark.slow
 def test_rerank_judges_and_writes_a_repeated_pair_once(collection, tiny_model_dir, capsys):
     run = collection / "first.trec"
     run.write_text("q1 Q0 d3 1 2.0 bm25\nq1 Q0 d1 2 1.0 bm25\nq1 Q0 d3 3 0.5 bm25\nq2 Q0 d 2 1 1.0 bm25\n")
@@ -244,6 +248,7 @@ def test_rerank_judges_and_writes_a_repeated_pair_once(collection, tiny_model_di
     assert "reasonrank rerank: warning: --run " + str(run) + ": 1 repeated (query, doc) lines; each pair is reranked once, at its best place" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_explain_mode_counts_the_items_whose_label_was_forced(collection, tiny_model_dir, capsys):
     run = collection / "first.trec"
     run.write_text("q1 Q0 d3 1 2.0 bm25\nq1 Q0 d1 2 1.0 bm25\nq2 Q0 d 2 1 1.0 bm25\n")
@@ -254,6 +259,7 @@ def test_explain_mode_counts_the_items_whose_label_was_forced(collection, tiny_m
     assert sorted(line.split()[2] for line in (collection / "out.trec").read_text().splitlines()) == ["d", "d1", "d3"]
 
 
+@pytest.mark.slow
 def test_teach_stops_at_the_first_401_with_one_line_naming_the_key_variable(inputs, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "REASONRANK_TEST_UNSET_KEY"}
     with OpenAIServer(api_key="sk-right", echo_auth=True) as server:

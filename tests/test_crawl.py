@@ -62,7 +62,8 @@ class Site:
 
         self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # stop() waits for the loop's next poll (0.5 s by default)
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -171,6 +172,7 @@ CASES = ["/ok", "/private/secret", "/moved", "/loop-a", "/to-private", "/missing
          "/always-503", "/slow", "/big", "/big-chunked", "/paper.pdf", "/malformed", "/latin1", "/dup-a", "/dup-b"]
 
 
+@pytest.mark.slow
 def test_every_misbehaviour_is_stored_with_its_outcome(site, tmp_path):
     started = time.monotonic()
     rows = crawl([site.url(p) for p in CASES], tmp_path / "store", fast_config(retries=1))
@@ -241,6 +243,7 @@ def test_redirect_limit_and_a_crawl_started_inside_a_running_event_loop(site, tm
     assert ok["error"] is None and site.count("/ok") == 1  # the second hop was never requested
 
 
+@pytest.mark.slow
 def test_loopback_and_private_addresses_are_refused_by_default(site, tmp_path):
     urls = [site.url("/ok"), "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/"]
     rows = crawl(urls + ["not a url", "ftp://files.example.org/x"], tmp_path / "store", CrawlSettings(timeout_s=1, retries=0))
@@ -344,6 +347,7 @@ crawl(urls, Path(sys.argv[1]), CrawlSettings(allowed_networks=("127.0.0.0/8",), 
 """
 
 
+@pytest.mark.slow
 def test_kill_9_mid_crawl_then_rerun_fetches_nothing_twice_and_loses_nothing(tmp_path):
     sites = [Site(delay_s=0.05) for _ in range(3)]
     try:

@@ -116,6 +116,7 @@ def test_definitions_validate_and_jobs_select_their_assets():
     assert sorted(a for assets in pipeline for a in assets) == sorted(EXPECTED_GRAPH)
 
 
+@pytest.mark.slow
 def test_loading_the_code_location_imports_no_heavy_library():
     code = (
         "import sys, reasonrank_assets.definitions; "

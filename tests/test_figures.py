@@ -1,6 +1,8 @@
 """PNG figures outside Dagster (`reasonrank evaluate --plot`, the label distribution) and the score
 table `benchmark_scores` shows in the UI."""
 
+import pytest
+
 from reasonrank_assets import cli, figures
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -15,6 +17,7 @@ def _files(tmp_path):
     return qrels, good, bad
 
 
+@pytest.mark.slow
 def test_evaluate_writes_the_chart_it_prints(tmp_path, capsys):
     qrels, good, bad = _files(tmp_path)
     chart = tmp_path / "out" / "scores.png"

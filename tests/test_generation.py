@@ -2,8 +2,6 @@
 what the row alone would give."""
 
 import pytest
-import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from reasonrank_assets.core.evaluation import rerank
 from reasonrank_assets.core.generation import attention, common_prefix_length, generate, prefill, register_grouped_eager
@@ -11,10 +9,15 @@ from reasonrank_assets.core.generation import attention, common_prefix_length, g
 
 @pytest.fixture(scope="module")
 def model_and_tokenizer(tiny_model_dir):
+    import torch  # torch and transformers are imported where used: collecting this file stays cheap
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
     return AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).eval(), AutoTokenizer.from_pretrained(tiny_model_dir)
 
 
 def next_token_logits_alone(model, ids):
+    import torch
+
     with torch.inference_mode():
         return model(input_ids=torch.tensor([ids])).logits[0, -1]
 
@@ -24,8 +27,11 @@ def test_common_prefix_length():
     assert common_prefix_length([[5], [6]]) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pass_tokens", [1, 40, 10**6])  # each row alone, some rows a pass, a group's rows in one pass
 def test_prefill_with_shared_heads_singletons_and_padding_matches_rows_alone(model_and_tokenizer, pass_tokens):
+    import torch
+
     model, tokenizer = model_and_tokenizer
     head_a = tokenizer.encode("Question: how do I brew beer at home? Document:", add_special_tokens=False)
     head_b = tokenizer.encode("Question: coffee grinder burr? Document:", add_special_tokens=False)
@@ -47,7 +53,10 @@ def test_passes_fit_their_token_budget():
     assert list(passes([0, 1, 2, 3, 4], lengths, None)) == [[0, 1, 2, 3, 4]]
 
 
+@pytest.mark.slow
 def test_grouped_eager_attention_gives_eager_attentions_numbers(model_and_tokenizer):
+    import torch
+
     model, tokenizer = model_and_tokenizer
     assert model.config.num_key_value_heads < model.config.num_attention_heads  # the grouped case
     sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer")]
@@ -60,6 +69,7 @@ def test_grouped_eager_attention_gives_eager_attentions_numbers(model_and_tokeni
     assert model.config._attn_implementation == "sdpa"  # switched back
 
 
+@pytest.mark.slow
 def test_explanations_generated_in_a_shared_head_batch_equal_those_generated_alone(tiny_model_dir):
     settings = {"mode": "explain", "max_new_tokens": 8, "dtype": "float32", "device": "cpu"}
     batched = rerank.Reranker.from_pretrained(tiny_model_dir, batch_size=4, **settings)
@@ -71,6 +81,8 @@ def test_explanations_generated_in_a_shared_head_batch_equal_those_generated_alo
 
 
 def greedy_alone(model, tokenizer, ids, max_new_tokens, stop_strings=None):
+    import torch
+
     with torch.inference_mode():
         output = model.generate(
             input_ids=torch.tensor([ids]), max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id,
@@ -79,6 +91,7 @@ def greedy_alone(model, tokenizer, ids, max_new_tokens, stop_strings=None):
     return output[0, len(ids) :].tolist()
 
 
+@pytest.mark.slow
 def test_batched_greedy_decoding_equals_transformers_generate_row_by_row(model_and_tokenizer):
     model, tokenizer = model_and_tokenizer
     sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer", "Roast level.")]
@@ -87,6 +100,7 @@ def test_batched_greedy_decoding_equals_transformers_generate_row_by_row(model_a
     assert answers == [greedy_alone(model, tokenizer, ids, 6) for ids in sequences]
 
 
+@pytest.mark.slow
 def test_rows_that_hit_a_stop_string_leave_the_batch_and_the_others_go_on_unchanged(model_and_tokenizer):
     model, tokenizer = model_and_tokenizer
     sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer", "Roast level.", "water")]
@@ -99,7 +113,10 @@ def test_rows_that_hit_a_stop_string_leave_the_batch_and_the_others_go_on_unchan
         assert answer == greedy_alone(model, tokenizer, ids, 12, [stop])
 
 
+@pytest.mark.slow
 def test_sampling_keeps_to_the_nucleus():
+    import torch
+
     from reasonrank_assets.core.generation import _pick
 
     logits = torch.log(torch.tensor([[0.6, 0.3, 0.1]])).repeat(200, 1)

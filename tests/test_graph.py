@@ -15,6 +15,7 @@ from reasonrank_assets.defs.resources import Project, Teacher, WarehouseIOManage
 
 SITES = ["gardening.stackexchange.com", "homebrew.stackexchange.com"]
 DOMAINS = ["embedded/gardening", "embedded/homebrew"]
+pytestmark = pytest.mark.slow  # the whole graph, both sites and domains: minutes
 
 
 def tiny_run_config(model_dir: str) -> dict:

@@ -73,6 +73,7 @@ def test_gpu_extra_refuses_the_local_cpu_torch():
     assert result.returncode != 0 and "local-torch" in result.stderr and "gpu" in result.stderr
 
 
+@pytest.mark.slow
 def test_gpu_check_says_in_one_line_that_it_needs_cuda():
     import torch
 
@@ -98,6 +99,7 @@ print(torch.__version__, torchvision.__version__, transformers.__version__, trl.
 """
 
 
+@pytest.mark.install
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_gpu_extra_installs_and_imports_in_a_scratch_environment(tmp_path):

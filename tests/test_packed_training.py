@@ -31,6 +31,7 @@ def _model(model_dir, implementation):
     return AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, attn_implementation=implementation).eval()
 
 
+@pytest.mark.slow
 def test_packed_rows_give_each_example_its_own_logits_and_gradients(tiny_model_dir):
     import torch
 
@@ -69,6 +70,7 @@ def _reference_nll(model, trainer, features):
     return total / count
 
 
+@pytest.mark.slow
 def test_sft_trains_on_packed_rows_with_the_reference_loss(tiny_model_dir, tmp_path):
     import torch
 
@@ -87,6 +89,7 @@ def test_sft_trains_on_packed_rows_with_the_reference_loss(tiny_model_dir, tmp_p
     assert loss.item() == pytest.approx(expected, rel=1e-4)
 
 
+@pytest.mark.slow
 def test_reward_weighted_loss_on_packed_rows_equals_the_padded_reference(tiny_model_dir, tmp_path):
     import torch
 
@@ -114,6 +117,7 @@ def test_reward_weighted_loss_on_packed_rows_equals_the_padded_reference(tiny_mo
     assert loss.item() == pytest.approx(expected.item(), rel=1e-4)
 
 
+@pytest.mark.slow
 def test_cpu_profile_lora_on_a_bf16_base_follows_the_float32_reference(tiny_model_dir, tmp_path):
     import torch
 

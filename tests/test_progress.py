@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from openai_server import OpenAIServer
 from test_crawl import Site, fast_config
 from test_teacher import KEY_ENV, config, make_pairs
@@ -54,6 +55,7 @@ def test_a_terminal_gets_a_bar_with_rate_and_eta(monkeypatch):
     assert "rerank" in text and "3/3" in text and "queries/s" in text
 
 
+@pytest.mark.slow
 def test_the_teacher_reports_each_answer_and_a_cached_rerun_reports_none(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_ENV, "sk-test")
     calls: list[tuple[int, int]] = []

@@ -10,6 +10,7 @@ def bright(shared_data):
     return f"bright-topics:{shared_data / 'bright'}"
 
 
+@pytest.mark.slow
 def test_bright_reasonir_run_matches_pytrec_eval_per_domain(bright):
     import pytrec_eval
 
@@ -62,6 +63,7 @@ def test_noveleval_graded_qrels_load(shared_data):
     assert all(len(pool) == 20 for pool in pools.values())
 
 
+@pytest.mark.slow
 def test_cli_reproduces_the_bright_average(bright, shared_data, capsys):
     from reasonrank_assets.cli import main
 

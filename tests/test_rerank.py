@@ -48,6 +48,7 @@ def test_failed_items_keep_their_first_stage_place():
     assert [j.decided_by for j in ordered] == ["label", "first_stage", "label", "first_stage", "label"]
 
 
+@pytest.mark.slow
 def test_label_tokens_follow_the_tokenizer(tiny_model_dir):
     from transformers import AutoTokenizer
 
@@ -57,6 +58,7 @@ def test_label_tokens_follow_the_tokenizer(tiny_model_dir):
     assert [tokenizer.decode([i]).strip() for i in ids] == ["0", "1", "2"]
 
 
+@pytest.mark.slow
 def test_the_teacher_and_the_student_read_the_same_label_tokens(tmp_path):
     """The local teacher scores labels at the very tokens the student's reranker reads, whichever
     way the tokenizer splits " 0" (one token, or a space then the digit)."""
@@ -91,6 +93,7 @@ DOCS = [
 ]
 
 
+@pytest.mark.slow
 def test_label_only_reranking_on_a_tiny_model(label_only):
     judgments = label_only.rerank("how do I brew beer at home?", DOCS, first_stage_scores=[4.0, 3.0, 2.0, 1.0])
     assert sorted(j.doc_id for j in judgments) == ["d 2", "d1", "d3", "d4"]
@@ -102,6 +105,7 @@ def test_label_only_reranking_on_a_tiny_model(label_only):
     assert keys == sorted(keys)
 
 
+@pytest.mark.slow
 def test_batched_left_padding_gives_the_same_answers_as_one_at_a_time(label_only, tiny_model_dir):
     single = rerank.Reranker.from_pretrained(tiny_model_dir, mode="label_only", batch_size=1, dtype="float32", device="cpu")
     texts = [d["text"] for d in DOCS]  # very different lengths: the batch is padded
@@ -110,6 +114,7 @@ def test_batched_left_padding_gives_the_same_answers_as_one_at_a_time(label_only
     assert [p for probs in batched for p in probs] == pytest.approx([p for probs in alone for p in probs], abs=1e-4)
 
 
+@pytest.mark.slow
 def test_label_probabilities_are_read_in_float32(sharp_model_dir):
     reranker = rerank.Reranker.from_pretrained(sharp_model_dir, mode="label_only", batch_size=1, dtype="bfloat16", device="cpu")
     backend = reranker.backend
@@ -124,6 +129,7 @@ def test_label_probabilities_are_read_in_float32(sharp_model_dir):
     assert max(abs(a - b) for a, b in zip(rounded, reference)) > 1e-5
 
 
+@pytest.mark.slow
 def test_explain_forces_the_label_when_the_budget_runs_out(sharp_model_dir):
     texts = ["malt", "hops and yeast", "water " * 5]
     batched = rerank.Reranker.from_pretrained(sharp_model_dir, mode="explain", max_new_tokens=6, batch_size=3, dtype="bfloat16", device="cpu")
@@ -144,6 +150,7 @@ def test_explain_forces_the_label_when_the_budget_runs_out(sharp_model_dir):
     assert all(a.forced for a, _ in answers)
 
 
+@pytest.mark.slow
 def test_explain_reads_the_label_probabilities_where_the_label_was_written(tiny_model_dir):
     backend = rerank.TransformersBackend(str(tiny_model_dir), RerankSettings(dtype="float32", device="cpu"))
     text = "It mentions malt. Relevance Label: 2 ##"

@@ -55,6 +55,7 @@ def test_read_run_reorders_by_score_and_cuts(tmp_path):
     assert rows[0]["system"] == "sys" and rows[0]["domain"] == "biology"
 
 
+@pytest.mark.slow
 def test_minilm_encoder_matches_sentence_transformers_convention():
     """Mean pooling + L2 norm: a text and itself score 1, and related texts beat unrelated ones."""
     encoder = retrieval.MeanPooledEncoder()
@@ -64,6 +65,7 @@ def test_minilm_encoder_matches_sentence_transformers_convention():
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
 
 
+@pytest.mark.slow
 def test_minilm_cosine_rerank():
     first = retrieval.bm25_run(QUERIES[:1], DOCS, k=4)
     rows = retrieval.cosine_rerank(QUERIES[:1], DOCS, first, depth=3)

@@ -86,6 +86,7 @@ def test_reward_weighted_items_disagreement_weight():
     assert rewards.reward_weighted_items(agreeing, teacher, use_disagreement_weight=True) == []
 
 
+@pytest.mark.slow
 def test_weighted_response_nll_is_weight_cubed_times_answer_nll():
     torch = pytest.importorskip("torch")
     from reasonrank_assets.core.training.refine import weighted_response_nll

@@ -118,6 +118,7 @@ def test_a_recording_answers_its_prompts_and_a_changed_prompt_is_asked_live_with
     assert "4 of 4 prompts are not in the recording" in warning and "rec.jsonl.gz" in warning and "asking the teacher live" in warning
 
 
+@pytest.mark.slow
 def test_teach_killed_mid_run_resumes_without_asking_an_answered_prompt_again(collection):
     folder, queries, docs = collection
     with OpenAIServer(latency_s=0.02, hold_after=8) as server:
@@ -138,6 +139,7 @@ def test_teach_killed_mid_run_resumes_without_asking_an_answered_prompt_again(co
     assert sorted(r["label"] for r in rows) == sorted(expected(queries, docs, f"q{i}", f"d{i}-{j}") for i in range(6) for j in range(3))
 
 
+@pytest.mark.slow
 def test_train_runs_sft_then_grpo_as_a_subprocess_and_a_rerun_resumes(collection, tiny_model_dir, capsys):
     folder, _, _ = collection
     with OpenAIServer() as server:

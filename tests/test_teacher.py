@@ -93,6 +93,7 @@ def test_cache_key_covers_model_prompt_and_sampling_but_not_endpoint_or_key(tmp_
         assert two.received == 3
 
 
+@pytest.mark.slow
 def test_concurrency_bounds_requests_in_flight(tmp_path):
     with OpenAIServer(latency_s=0.2) as server:
         started = time.perf_counter()
@@ -112,6 +113,7 @@ def test_429_then_success_is_retried(tmp_path):
     assert server.received == 2 and summary["attempts"] == 2
 
 
+@pytest.mark.slow
 def test_a_429_with_an_http_date_waits_until_that_date(tmp_path):
     """Retry-After may be a date (RFC 9110); it was read as seconds only, so the teacher retried at
     once (its own backoff, 10 ms here) instead of when the server asked."""
@@ -146,6 +148,7 @@ def test_500_then_success(tmp_path):
     assert row["parse_status"] == "ok" and row["attempts"] == 2
 
 
+@pytest.mark.slow
 def test_timeout_is_retried_and_recorded_when_retries_run_out(tmp_path):
     with OpenAIServer(faults=["timeout"], slow_s=1.5) as server:
         (row,), _ = judge(server, make_pairs(1), tmp_path / "a", timeout_s=0.4)
@@ -335,6 +338,7 @@ def _wait_for(condition, state, seconds: float = 120.0) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_rerun_pays_exactly_one_answer_per_pair(tmp_path):
     pairs = make_pairs(24)
     (tmp_path / "pairs.json").write_text(json.dumps(pairs))
@@ -389,6 +393,7 @@ def test_batch_jsonl_export_then_import_fills_the_cache(tmp_path):
 # -- the local transformers backend ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_local_backend_forces_a_label_and_records_it(tmp_path, tiny_model_dir):
     pairs = make_pairs(5)
     settings = dict(backend="transformers", model=str(tiny_model_dir), max_tokens=6, batch_size=4, dtype="float32")
@@ -423,6 +428,7 @@ def test_label_agreement_accuracy_kappa_and_confusion():
     assert partial["coverage"] == 0.75 and partial["accuracy"] == pytest.approx(1 / 3) and partial["qwk"] < 0
 
 
+@pytest.mark.slow
 def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model_dir):
     config = TeacherSettings(backend="transformers", model=str(tiny_model_dir), max_tokens=0, force_label=True, dtype="float32")
     with AnswerCache(tmp_path / "cache") as cache:
@@ -431,6 +437,7 @@ def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model
     assert all(r["completion_tokens"] == 0 and r["label"] == r["label_probs"].index(max(r["label_probs"])) for r in rows)
 
 
+@pytest.mark.slow
 def test_local_teacher_reads_label_probabilities_in_float32(tmp_path, sharp_model_dir):
     pairs = [dict(p, document=f"Page {i}: " + "hops and malt " * (i % 4 + 1)) for i, p in enumerate(make_pairs(10))]
     teacher = make_teacher(TeacherSettings(backend="transformers", model=str(sharp_model_dir), max_tokens=0, batch_size=1, dtype="bfloat16"))

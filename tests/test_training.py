@@ -100,6 +100,7 @@ def test_settings_defaults_are_the_method_and_round_trip():
     assert RolloutSettings().k == 8 and RolloutSettings().temperature == 1.0
 
 
+@pytest.mark.slow
 def test_sft_and_refinement_share_one_model_and_schedule_part_and_one_mapping_to_trl(tmp_path):
     """The ~24 fields both stages have are declared once, and reach TRL's SFTConfig and GRPOConfig
     through one function: the same schedule gives both trainers the same arguments."""
@@ -122,6 +123,7 @@ def test_sft_and_refinement_share_one_model_and_schedule_part_and_one_mapping_to
     assert (sft.learning_rate, sft.gradient_accumulation_steps, sft.save_steps) == (3e-4, 2, 5)
 
 
+@pytest.mark.slow
 def test_loss_is_masked_to_the_completion_with_the_chat_template(tiny_model_dir, tmp_path):
     rows = toy_examples()
     trainer = build_sft_trainer(rows, tiny_sft(tiny_model_dir), tmp_path)
@@ -139,6 +141,7 @@ def test_loss_is_masked_to_the_completion_with_the_chat_template(tiny_model_dir,
     assert trainer.args.max_length is None  # no cut at TRL's default 1024: the data decides
 
 
+@pytest.mark.slow
 def test_sft_loss_falls_checkpoint_loads_and_a_finished_run_is_not_repeated(tiny_model_dir, tmp_path):
     from transformers import AutoModelForCausalLM
 
@@ -162,6 +165,7 @@ def test_sft_loss_falls_checkpoint_loads_and_a_finished_run_is_not_repeated(tiny
         train_sft(rows[:-1], tiny_sft(tiny_model_dir), tmp_path / "sft")
 
 
+@pytest.mark.slow
 def test_lora_saves_adapter_and_merged_weights_that_agree(tiny_model_dir, tmp_path):
     import torch
     from peft import AutoPeftModelForCausalLM
@@ -179,6 +183,7 @@ def test_lora_saves_adapter_and_merged_weights_that_agree(tiny_model_dir, tmp_pa
         torch.testing.assert_close(merged(ids).logits, adapted(ids).logits, atol=2e-2, rtol=0)
 
 
+@pytest.mark.slow
 def test_bad_rows_are_named(tiny_model_dir, tmp_path):
     rows = toy_examples()
     rows[2] = {**rows[2], "prompt": "not json"}
@@ -188,6 +193,7 @@ def test_bad_rows_are_named(tiny_model_dir, tmp_path):
         train_sft([{**toy_examples()[0], "completion": None}], tiny_sft(tiny_model_dir), tmp_path / "b")
 
 
+@pytest.mark.slow
 def test_grpo_raises_the_mean_label_reward(format_student, tmp_path):
     # The teacher always says 2: a learnable target for a student that guesses.
     rows = [example(f"g{i}", doc, "Relevance Label: 2 ##", 2) for i, doc in enumerate(DOCS)]
@@ -204,6 +210,7 @@ def test_grpo_raises_the_mean_label_reward(format_student, tmp_path):
     assert manifest["init_checkpoint"] == str(format_student)
 
 
+@pytest.mark.slow
 def test_rollouts_then_reward_weighted_refinement(format_student, tmp_path):
     import duckdb
     import pyarrow as pa
@@ -263,6 +270,7 @@ def _train_in_child(config: dict) -> None:
     training_worker.run_stage("sft", config)
 
 
+@pytest.mark.slow
 def test_killed_training_resumes_from_its_last_checkpoint_under_dagster_pipes(tiny_model_dir, tmp_path):
     """A worker is killed (SIGKILL) after its first checkpoint; the Dagster asset that launches the
     worker through Pipes then resumes the run from that checkpoint and reports its curves."""

@@ -17,6 +17,7 @@ from reasonrank_assets.demo import LOCATION, CodeLocationRuns
 ROOT = Path(__file__).resolve().parents[1]
 SITE = "gardening.stackexchange.com"
 DOMAIN = "embedded/gardening"
+pytestmark = pytest.mark.slow  # demo runs, then `dagster dev` and Chromium
 
 
 def _resources(home: Path, teacher_url: str) -> dict:

@@ -105,6 +105,7 @@ def _ask(holder: subprocess.Popen, line: str) -> str:
     return holder.stdout.readline().strip()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind,mode", [("python", "rw"), ("python", "ro"), ("cli", "rw")])
 def test_a_user_holding_the_catalog_blocks_no_run_and_hides_no_table(tmp_path, schema_dir, capsys, kind, mode):
     """A session open on the catalog (a read-write one holds DuckDB's exclusive lock, a read-only
@@ -152,6 +153,7 @@ def _writer(root, sql, index):
         w.write(f"new{index}", [{"round": round_}])
 
 
+@pytest.mark.slow
 def test_parallel_writers_never_fail_on_a_lock(tmp_path, schema_dir):
     """Four processes write partitions of one table and each its own new table: none fails, and
     the catalog they leave has a view for every table (the last one renamed in lists them all)."""

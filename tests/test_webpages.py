@@ -135,6 +135,7 @@ def _members(path: Path) -> list[tuple[int, int]]:
     return members
 
 
+@pytest.mark.slow
 def test_a_warc_cut_in_half_keeps_the_records_before_the_cut_and_names_the_offset(tmp_path):
     members = _members(SAMPLE)
     cut_at = SAMPLE.stat().st_size // 2
