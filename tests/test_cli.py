@@ -23,6 +23,7 @@ def collection(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow  # 4 s: bm25s indexing, then the evaluator
 def test_bm25_then_evaluate_with_a_baseline(collection, capsys):
     assert main(["bm25", "--queries", str(collection / "queries.tsv"), "--corpus", str(collection / "corpus.jsonl"), "-o", str(collection / "bm25.trec")]) == 0
     lines = (collection / "bm25.trec").read_text().splitlines()

@@ -33,6 +33,7 @@ def test_a_plot_without_the_headline_measure_is_one_clear_line(tmp_path, capsys)
     assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow  # 3 s: matplotlib
 def test_the_label_distribution_is_a_png_written_whole(tmp_path):
     rows = [{"site": "a", "label": 1, "parse_status": "forced"}, {"site": "a", "label": 2, "parse_status": "ok"},
             {"site": "b", "label": None, "parse_status": "no_label"}]

@@ -54,6 +54,7 @@ def expected(queries: dict, docs: dict, qid: str, doc_id: str) -> int:
     return prompts.parse_relevance(answer).label
 
 
+@pytest.mark.slow  # 2.4 s: the teacher CLI twice
 def test_teach_records_then_a_recording_alone_rebuilds_the_same_rows(collection, capsys):
     folder, queries, docs = collection
     recording = folder / "answers.jsonl.gz"
