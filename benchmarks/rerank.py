@@ -171,7 +171,7 @@ def print_roofline(model_dir, stages, args) -> None:
     seconds = time.time() - started
     achieved = flops / seconds / 1e12
     print(f"\n{roof.line()}\n{flops_formula(config)}")
-    print(f"label-only DL19 @100, {len(queries)} queries: {pairs / seconds:.2f} pairs/s, {achieved:.3f} TFLOP/s = {achieved / roof.bf16_tflops:.1%} of the bf16 matmul rate")
+    print(f"label-only DL19 @100, {len(queries)} queries: {pairs / seconds:.2f} pairs/s, {achieved:.3f} TFLOP/s = {achieved / roof.peak_tflops:.1%} of the {roof.peak_dtype} matmul rate")
     del label_only
 
     explain = rerank.Reranker.from_pretrained(model_dir, mode="explain", batch_size=args.explain_batch_size, max_new_tokens=args.explain_max_new_tokens)

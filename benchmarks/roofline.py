@@ -5,7 +5,9 @@ layer shapes, measured minutes apart on the same (shared, noisy) machine, never 
 another day:
 
 - matrix products (bf16 and fp32) at the shapes of one transformer layer's projections, with
-  `tokens` rows (a prefill or a training micro-batch);
+  `tokens` rows (a prefill or a training micro-batch); the peak is the faster of the two (on a CPU
+  without native bf16 kernels, an AVX2-only one, bf16 is emulated about 100x slower and the
+  project computes in float32);
 - the copy bandwidth (a large bf16 tensor copied: bytes read + written per second) and the rate
   at which a one-row product reads weights (a decoding step's bound).
 
@@ -34,9 +36,20 @@ class Roofline:
     copy_gbs: float  # bytes read + written per second, large bf16 copy
     gemv_gbs: float  # weight bytes read per second by a one-row bf16 product
 
+    @property
+    def peak_tflops(self) -> float:
+        """The faster of the two matmul rates: what the project computes in on this CPU (bf16 where
+        the CPU has native bf16 kernels, float32 where bf16 is emulated, `models.compute_dtype`)."""
+        return max(self.bf16_tflops, self.fp32_tflops)
+
+    @property
+    def peak_dtype(self) -> str:
+        return "bf16" if self.bf16_tflops >= self.fp32_tflops else "fp32"
+
     def line(self) -> str:
         return (
-            f"roofline (this run): bf16 matmul {self.bf16_tflops:.2f} TFLOP/s, fp32 {self.fp32_tflops:.2f} TFLOP/s, "
+            f"roofline (this run): bf16 matmul {self.bf16_tflops:.3g} TFLOP/s, fp32 {self.fp32_tflops:.3g} TFLOP/s "
+            f"(peak: {self.peak_dtype}), "
             f"copy {self.copy_gbs:.1f} GB/s, one-row product reads weights at {self.gemv_gbs:.1f} GB/s"
         )
 
@@ -97,9 +110,13 @@ def gemv_gbs(shapes, repeats: int = 20) -> float:
 def measure(config, tokens: int = 2048) -> Roofline:
     import torch
 
+    from reasonrank_assets.core.models import cpu_half_precision_is_native
+
     shapes = layer_shapes(config)
+    # emulated bf16 (no native kernels) runs a layer in seconds: a few rows tell its rate
+    bf16_tokens = tokens if cpu_half_precision_is_native("bfloat16") else 64
     return Roofline(
-        bf16_tflops=matmul_tflops(shapes, tokens, torch.bfloat16),
+        bf16_tflops=matmul_tflops(shapes, bf16_tokens, torch.bfloat16, repeats=5 if bf16_tokens == tokens else 1),
         fp32_tflops=matmul_tflops(shapes, tokens, torch.float32),
         copy_gbs=copy_gbs(),
         gemv_gbs=gemv_gbs(shapes),

@@ -10,7 +10,7 @@ length). The same batches go to every configuration, 8 examples per step.
 Measured in the same run:
 - the roofline (benchmarks/roofline.py): bf16 and fp32 matrix products at the model's layer
   shapes; each configuration's rate is printed as achieved TFLOP/s (model FLOPs by formula,
-  printed) and as a fraction of the bf16 rate;
+  printed) and as a fraction of the peak rate (bf16, or fp32 where bf16 is emulated);
 - SFT: a plain PyTorch loop (AdamW, full fine-tuning, fp32, padded) is the baseline; then
   `training.train_sft` as the CPU profile was (LoRA r16 on fp32 weights, bf16 autocast, padded
   batches) and as it is (frozen base in bf16, one packed row per batch, logits only for the answer);
@@ -141,7 +141,9 @@ def generation_only(rows, checkpoint: str, k: int, new_tokens: int, steps: int, 
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-    model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=getattr(torch, dtype)).eval()
+    from reasonrank_assets.core.models import compute_dtype
+
+    model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=getattr(torch, compute_dtype(dtype, "cpu"))).eval()
     started = time.perf_counter()
     for row in rows[:steps]:
         text = tokenizer.apply_chat_template(json.loads(row["prompt"]), tokenize=False, add_generation_prompt=True)
@@ -179,7 +181,7 @@ def main() -> None:
     from transformers import AutoConfig, AutoTokenizer
 
     torch.set_num_threads(args.threads)
-    from reasonrank_assets.core.models import resolve_model
+    from reasonrank_assets.core.models import compute_dtype, resolve_model
     from reasonrank_assets.core.training.settings import CPU_LORA
 
     base = resolve_model("smollm2-135m-instruct")
@@ -211,14 +213,16 @@ def main() -> None:
         print(f"\n{roof.line()}")
 
     print(flops_formula(config))
+    if compute_dtype("bfloat16", "cpu") != "bfloat16":
+        print("this CPU has no native bf16 kernels: every configuration below that asks bf16 (weights or autocast) computes in float32")
     print(f"per trained token: full FT {full_flops / 1e6:.0f} MFLOP, LoRA r{CPU_LORA['lora_r']} {lora_flops / 1e6:.0f} MFLOP "
           f"(prompts + ~100-token answers, {BATCH} examples a step, {args.steps} steps)\n")
-    print(f"{'SFT configuration':<70} {'tokens/s':>9} {'TFLOP/s':>8} {'of bf16':>8} {'vs loop':>8}")
+    print(f"{'SFT configuration':<70} {'tokens/s':>9} {'TFLOP/s':>8} {'of ' + roof.peak_dtype:>8} {'vs loop':>8}")
     baseline = runs[0][1]["tokens"] / runs[0][1]["seconds"]
     for name, run, flops in runs:
         rate = run["tokens"] / run["seconds"]
         achieved = rate * flops / 1e12
-        print(f"{name:<70} {rate:>9.0f} {achieved:>8.3f} {achieved / roof.bf16_tflops:>7.1%} {rate / baseline:>7.2f}x")
+        print(f"{name:<70} {rate:>9.0f} {achieved:>8.3f} {achieved / roof.peak_tflops:>7.1%} {rate / baseline:>7.2f}x")
     print(f"\n{'GRPO, k=' + str(args.k) + ', ' + str(args.completion_tokens) + ' new tokens, 1 prompt a step':<70} {'s/step':>9} {'not sampling':>13}")
     for dtype, seconds in sampling.items():
         print(f"{'model.generate of the k samples alone, ' + dtype:<70} {seconds:>9.2f}")

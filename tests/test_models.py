@@ -73,3 +73,35 @@ def test_a_converted_checkpoint_is_reused_without_the_wheels(tmp_path, monkeypat
     missing = models.SplitGguf("Absent", ("fake-part-absent",), 1, "0" * 64, "install the fakes")
     with pytest.raises(FileNotFoundError, match="fake-part-absent is not installed"):
         models.split_gguf_checkpoint(missing)
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_half_precision_runs_in_float32_on_a_cpu_without_native_kernels(native, monkeypatch):
+    monkeypatch.setattr(models, "cpu_half_precision_is_native", lambda dtype: native)
+    assert models.compute_dtype("bfloat16", "cpu") == ("bfloat16" if native else "float32")
+    assert models.compute_dtype("float16", "cpu") == ("float16" if native else "float32")
+    assert models.compute_dtype("float32", "cpu") == "float32"
+    assert models.compute_dtype("bfloat16", "cuda") == "bfloat16"  # a GPU keeps what it is asked
+    assert models.compute_dtype("bfloat16", "cuda:1") == "bfloat16"
+
+
+@pytest.mark.slow
+def test_a_model_loads_in_the_dtype_this_cpu_computes_fast(tiny_model_dir, tmp_path):
+    """On this machine, whichever kind it is: bf16 asked (or a bf16 checkpoint's "auto") gives the
+    dtype `compute_dtype` picks, which is bf16 only where the CPU multiplies bf16 natively."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    fast = models.compute_dtype("bfloat16", "cpu")
+    assert fast == ("bfloat16" if torch.ops.mkldnn._is_mkldnn_bf16_supported() else "float32")
+    model, _ = models.load_causal_lm(tiny_model_dir, dtype="bfloat16", device="cpu")
+    assert model.dtype == getattr(torch, fast)
+    saved_bf16 = tmp_path / "bf16"
+    AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.bfloat16).save_pretrained(saved_bf16)
+    (saved_bf16 / "tokenizer.json").write_bytes((tiny_model_dir / "tokenizer.json").read_bytes())
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):
+        if (tiny_model_dir / name).exists():
+            (saved_bf16 / name).write_bytes((tiny_model_dir / name).read_bytes())
+    model, _ = models.load_causal_lm(saved_bf16, dtype="auto", device="cpu")
+    assert model.dtype == getattr(torch, fast)
+    assert models.load_causal_lm(tiny_model_dir, dtype="float32", device="cpu")[0].dtype == torch.float32

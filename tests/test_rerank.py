@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tiny_models import bf16_expected_labels, expected_from, float32_expected_labels
 
-from reasonrank_assets.core import labels, prompts
+from reasonrank_assets.core import labels, models, prompts
 from reasonrank_assets.core.evaluation import rerank
 from reasonrank_assets.core.evaluation.rerank import Judgment, RawAnswer, RerankSettings
 
@@ -115,7 +115,8 @@ def test_batched_left_padding_gives_the_same_answers_as_one_at_a_time(label_only
 
 
 @pytest.mark.slow
-def test_label_probabilities_are_read_in_float32(sharp_model_dir):
+def test_label_probabilities_are_read_in_float32(sharp_model_dir, monkeypatch):
+    monkeypatch.setattr(models, "cpu_half_precision_is_native", lambda dtype: True)  # a bf16 model even where bf16 is emulated
     reranker = rerank.Reranker.from_pretrained(sharp_model_dir, mode="label_only", batch_size=1, dtype="bfloat16", device="cpu")
     backend = reranker.backend
     texts = [f"document {i}: " + "malt and hops " * (i % 4 + 1) for i in range(12)]

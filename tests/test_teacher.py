@@ -19,7 +19,7 @@ import pytest
 from openai_server import OpenAIServer, default_answer
 from tiny_models import bf16_expected_labels, expected_from, float32_expected_labels
 
-from reasonrank_assets.core import prompts, warehouse
+from reasonrank_assets.core import models, prompts, warehouse
 from reasonrank_assets.core.evaluation.metrics import label_agreement
 from reasonrank_assets.core.teacher.backends import TeacherAuthError, make_teacher
 from reasonrank_assets.core.teacher.batch import export_batch, import_batch
@@ -438,7 +438,8 @@ def test_local_backend_label_only_scores_without_generating(tmp_path, tiny_model
 
 
 @pytest.mark.slow
-def test_local_teacher_reads_label_probabilities_in_float32(tmp_path, sharp_model_dir):
+def test_local_teacher_reads_label_probabilities_in_float32(tmp_path, sharp_model_dir, monkeypatch):
+    monkeypatch.setattr(models, "cpu_half_precision_is_native", lambda dtype: True)  # a bf16 model even where bf16 is emulated
     pairs = [dict(p, document=f"Page {i}: " + "hops and malt " * (i % 4 + 1)) for i, p in enumerate(make_pairs(10))]
     teacher = make_teacher(TeacherSettings(backend="transformers", model=str(sharp_model_dir), max_tokens=0, batch_size=1, dtype="bfloat16"))
     with AnswerCache(tmp_path / "cache") as cache:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reasonrank_assets.core import models
 from reasonrank_assets.core.training import runs
 from reasonrank_assets.core.training.examples import load_rows, training_set_version
 from reasonrank_assets.core.training.refine import reward_weighted_training_items, train_refined
@@ -174,6 +175,9 @@ def test_lora_saves_adapter_and_merged_weights_that_agree(tiny_model_dir, tmp_pa
     settings = tiny_sft(tiny_model_dir, use_lora=True, lora_target_modules=("q_proj", "v_proj"), max_steps=3)
     manifest = train_sft(toy_examples(), settings, tmp_path)
     assert (manifest["weights"], manifest["merged"]) == ("lora", True)
+    # the frozen base ran in bf16 where this CPU has bf16 kernels, else in float32; the manifest says which
+    assert settings.dtype == "bfloat16" and manifest["metrics"]["weights_dtype"] == models.compute_dtype("bfloat16", "cpu")
+    assert manifest["metrics"]["bf16_autocast"] is False  # as tiny_sft asks
     assert Path(manifest["adapter"], "adapter_config.json").exists()
     assert manifest["checkpoint"] == str(tmp_path / "model")
     merged = AutoModelForCausalLM.from_pretrained(manifest["checkpoint"], dtype=torch.float32).eval()

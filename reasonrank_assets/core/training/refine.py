@@ -150,7 +150,7 @@ def _reward_weighted_trainer(examples, rollouts, settings: RefineSettings, model
         processing_class=tokenizer,
         peft_config=runs.lora_config(settings),
     )
-    return runs.attach_progress(runs.lora_inputs_in_autocast(trainer, settings), progress), items
+    return runs.attach_progress(runs.lora_inputs_in_autocast(trainer), progress), items
 
 
 def train_refined(

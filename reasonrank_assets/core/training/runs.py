@@ -30,7 +30,7 @@ from typing import Any
 
 from reasonrank_assets.core.attention import register_packed_sdpa
 from reasonrank_assets.core.io import atomic_path, write_text
-from reasonrank_assets.core.models import load_causal_lm
+from reasonrank_assets.core.models import compute_dtype, load_causal_lm
 
 CODE_VERSION = "training-v1"  # bump when a change alters what training produces
 MANIFEST = "manifest.json"
@@ -96,7 +96,7 @@ def trainer_arguments(settings, output_dir: Path, effective_batch_size: int, lea
         gradient_accumulation_steps=accumulation_steps(effective_batch_size, settings.per_device_batch_size),
         max_grad_norm=settings.max_grad_norm,
         weight_decay=settings.weight_decay,
-        bf16=settings.bf16,
+        bf16=settings.bf16 and compute_dtype("bfloat16", "cuda" if has_cuda() else "cpu") == "bfloat16",  # no autocast where bf16 is emulated
         gradient_checkpointing=settings.gradient_checkpointing,
         save_strategy="steps",
         save_steps=settings.save_steps,
@@ -180,12 +180,12 @@ def curves(log_history: list[dict]) -> tuple[list[dict], list[dict]]:
     return loss, reward
 
 
-def lora_inputs_in_autocast(trainer, settings):
+def lora_inputs_in_autocast(trainer):
     """PEFT casts each adapted projection's input to the adapters' float32, and under bf16 autocast
     the adapter's matmul casts it straight back: two copies of the activations per projection,
     forward and backward. SFT runs every forward under autocast, so the casts can go (GRPO samples
     outside autocast and keeps them)."""
-    if settings.bf16:
+    if trainer.args.bf16:
         for module in trainer.model.modules():
             if hasattr(module, "cast_input_dtype_enabled"):
                 module.cast_input_dtype_enabled = False
@@ -218,6 +218,9 @@ def train_or_resume(trainer, output_dir: Path) -> dict:
         "train_loss": result.training_loss,
         "train_runtime_s": round(time.perf_counter() - started, 2),
         "resumed_from_step": int(resume.name.split("-")[-1]) if resume else None,
+        # what ran, which on a CPU without native bf16 is float32 whatever the settings asked
+        "weights_dtype": str(trainer.model.dtype).removeprefix("torch."),
+        "bf16_autocast": bool(trainer.args.bf16),
     }
 
 

@@ -51,7 +51,7 @@ def build_sft_trainer(
         processing_class=tokenizer,
         peft_config=runs.lora_config(settings),
     )
-    return runs.attach_progress(runs.lora_inputs_in_autocast(trainer, settings), progress)
+    return runs.attach_progress(runs.lora_inputs_in_autocast(trainer), progress)
 
 
 def train_sft(
