@@ -146,3 +146,71 @@ def test_cpu_profile_lora_on_a_bf16_base_follows_the_float32_reference(tiny_mode
     # Trained (full fine-tuning) weights are never held in bf16.
     assert SFTSettings.cpu_profile(use_lora=False).dtype == "float32"
     assert RefineSettings.cpu_profile(use_lora=False).dtype == "float32"
+
+
+@pytest.mark.slow
+def test_grpo_log_probabilities_share_the_prompt_and_match_one_full_forward(tiny_model_dir):
+    """`completion_logps` (the CPU GRPO path: a prompt's k samples share one prompt forward) gives
+    the log-probabilities, entropies and gradients of one plain forward over the whole rows."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from reasonrank_assets.core.training.refine import completion_logps, grpo_trainer_class
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).train()
+    torch.manual_seed(0)
+    # two prompts (one left-padded) with three sampled completions each, one cut short (right padding)
+    prompts = [[0, 0, 11, 12, 13], [21, 22, 23, 24, 25]]
+    rows = [(0, [31, 32, 33, 34]), (1, [41, 42, 43, 44]), (0, [35, 36, 37, 38]), (1, [45, 46, 0, 0]), (0, [39, 40, 41, 42]), (1, [47, 48, 49, 50])]
+    input_ids = torch.tensor([prompts[p] + c for p, c in rows])
+    mask = torch.ones_like(input_ids)
+    mask[[0, 2, 4], :2] = 0
+    mask[3, -2:] = 0
+    temperature = 0.7
+
+    def reference():
+        logits = model(input_ids=input_ids, attention_mask=mask).logits[:, -5:-1].float() / temperature
+        log_probs = logits.log_softmax(-1)
+        pad = mask[:, -4:] == 0
+        return log_probs.gather(-1, input_ids[:, -4:, None])[..., 0].masked_fill(pad, 0), -(log_probs.exp() * log_probs).sum(-1).masked_fill(pad, 0)
+
+    def gradients(loss):
+        model.zero_grad()
+        loss.backward()
+        return [p.grad.clone() for p in model.parameters() if p.grad is not None]
+
+    expected, expected_entropy = reference()
+    expected_grads = gradients((expected * torch.arange(1.0, 7.0)[:, None]).sum())
+    got, got_entropy = completion_logps(model, input_ids, mask, 4, temperature, entropy=True)
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(got_entropy, expected_entropy, atol=1e-5, rtol=1e-5)
+    assert (got[3, -2:] == 0).all() and (got[3, :2] != 0).all()
+    for a, b in zip(gradients((got * torch.arange(1.0, 7.0)[:, None]).sum()), expected_grads, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
+    assert completion_logps(model, input_ids, mask, 4, temperature, entropy=False)[1] is None
+    assert "_get_per_token_logps_and_entropies" in vars(grpo_trainer_class())  # the trainer uses it
+
+
+@pytest.mark.slow
+def test_grpo_samples_through_core_generation_on_a_cpu(tiny_model_dir, tmp_path):
+    """On a CPU the GRPO trainer's k samples of a prompt come from `core.generation` (the prompt
+    prefilled once): the same tokens as that function under the same seed, each ending at EOS or
+    at the completion budget, as TRL's own sampling returns them."""
+    import torch
+
+    from reasonrank_assets.core import generation
+    from reasonrank_assets.core.training.refine import _grpo_trainer
+
+    rows = [example(f"g{i}", doc, "Relevance Label: 2 ##", 2) for i, doc in enumerate(["malt and hops", "a long page " * 5])]
+    settings = RefineSettings.cpu_profile("grpo", use_lora=False, max_steps=1, k=3, prompts_per_step=1, per_device_batch_size=3, max_completion_length=12, bf16=False)
+    model, tokenizer = load_student(str(tiny_model_dir), load_in_4bit=False, dtype="float32")
+    trainer = _grpo_trainer(rows, settings, model, tokenizer, tmp_path, None)
+    text = tokenizer.apply_chat_template(json.loads(rows[0]["prompt"]), add_generation_prompt=True, tokenize=False)
+    prompt = tokenizer(text, add_special_tokens=False)["input_ids"]
+    torch.manual_seed(7)
+    completions, logprobs = trainer._generate_single_turn([prompt] * 3, None, {}, 3)
+    torch.manual_seed(7)
+    direct = generation.generate(model, [prompt] * 3, tokenizer.pad_token_id, 12, groups=[0] * 3, temperature=settings.temperature, eos_token_ids=trainer.eos_token_ids)
+    assert logprobs is None and completions == direct
+    assert all(0 < len(c) <= 12 and (len(c) == 12 or c[-1] in trainer.eos_token_ids) for c in completions)
+    assert len({tuple(c) for c in completions}) > 1  # sampled, not greedy

@@ -93,8 +93,77 @@ def weighted_response_nll(logits, labels, weights):
     return (weights.to(per_answer.device) ** 3 * per_answer).mean()
 
 
+def completion_logps(model, input_ids, attention_mask, completion_length: int, temperature: float, entropy: bool):
+    """Per-token log-probabilities (and entropies) of each row's last `completion_length` tokens
+    under logits / `temperature`, zero where the mask is: what TRL's fused LM head returns, with
+    the prompt run once for the rows that share it (GRPO's k samples of one prompt do).
+
+    Rows of one prompt (the same ids and padding) run it once, batch 1, and their completions
+    run on copies of its cache; the positions and masks are those of one forward over the whole
+    rows, so the numbers are the same (gradients flow back through the shared prompt). Only the
+    completion's positions meet the vocabulary: on a CPU TRL's fused head projects every position.
+    """
+    import torch
+    from transformers import DynamicCache
+
+    prompt_length = input_ids.shape[1] - completion_length
+    groups: dict[tuple, list[int]] = {}
+    for row, (ids, mask) in enumerate(zip(input_ids[:, :prompt_length].tolist(), attention_mask[:, :prompt_length].tolist(), strict=True)):
+        groups.setdefault((tuple(ids), tuple(mask)), []).append(row)
+    order, logps, entropies = [], [], []
+    for rows in groups.values():
+        index = torch.tensor(rows, device=input_ids.device)
+        head = model(input_ids=input_ids[rows[:1], :prompt_length], attention_mask=attention_mask[rows[:1], :prompt_length], use_cache=True, logits_to_keep=1)
+        cache = DynamicCache(config=model.config)
+        for layer, cached in enumerate(head.past_key_values.layers):
+            cache.update(cached.keys.expand(len(rows), -1, -1, -1), cached.values.expand(len(rows), -1, -1, -1), layer)
+        tail = model(input_ids=input_ids[index, prompt_length:], attention_mask=attention_mask[index], past_key_values=cache, use_cache=True)
+        logits = torch.cat([head.logits[:, -1:].expand(len(rows), -1, -1), tail.logits[:, :-1]], dim=1).float() / temperature
+        log_probs = logits.log_softmax(-1)
+        masked = attention_mask[index, prompt_length:] == 0
+        logps.append(log_probs.gather(-1, input_ids[index, prompt_length:, None])[..., 0].masked_fill(masked, 0))
+        if entropy:
+            entropies.append(-(log_probs.exp() * log_probs).sum(-1).masked_fill(masked, 0))
+        order += rows
+    restore = torch.argsort(torch.tensor(order, device=input_ids.device))
+    return torch.cat(logps)[restore], torch.cat(entropies)[restore] if entropy else None
+
+
+def grpo_trainer_class():
+    """TRL's GRPOTrainer where a prompt's k samples share its prompt, on a CPU (text-only models):
+    they are sampled by `core.generation` (the prompt prefilled once, grouped-query decoding; the
+    same sampling distribution as transformers' at TRL's defaults: temperature, top-p) and their
+    log-probabilities computed by `completion_logps` (one prompt forward for the policy's pass, its
+    backward and the reference's). Elsewhere, and for what they do not cover, TRL's own."""
+    from trl import GRPOTrainer
+
+    from reasonrank_assets.core import generation
+
+    class SharedPromptGRPOTrainer(GRPOTrainer):
+        def _generate_single_turn(self, prompt_ids, images, multimodal_fields, num_generations, has_tool_images=False):
+            config = self.generation_config
+            plain_sampling = not (config.top_k or config.min_p or config.repetition_penalty not in (None, 1.0) or self.args.generation_kwargs)
+            if not self.args.use_cpu or self.use_vllm or images is not None or multimodal_fields or not plain_sampling:
+                return super()._generate_single_turn(prompt_ids, images, multimodal_fields, num_generations, has_tool_images)
+            completions = generation.generate(
+                self.accelerator.unwrap_model(self.model), [list(p) for p in prompt_ids], self._tokenizer.pad_token_id,
+                config.max_new_tokens, groups=[tuple(p) for p in prompt_ids], temperature=config.temperature,
+                top_p=config.top_p, eos_token_ids=self.eos_token_ids,
+            )  # fmt: skip
+            return completions, None
+
+        def _get_per_token_logps_and_entropies(self, model, input_ids, attention_mask, logits_to_keep, batch_size=None, compute_entropy=False, compute_aux_loss=False, **extra):
+            if not self.args.use_cpu or compute_aux_loss or any(value is not None for value in extra.values()):
+                return super()._get_per_token_logps_and_entropies(model, input_ids, attention_mask, logits_to_keep, batch_size, compute_entropy, compute_aux_loss, **extra)
+            with self.accelerator.autocast():
+                logps, entropies = completion_logps(model, input_ids, attention_mask, logits_to_keep, self.temperature, compute_entropy)
+            return logps, entropies, None
+
+    return SharedPromptGRPOTrainer
+
+
 def _grpo_trainer(examples, settings: RefineSettings, model, tokenizer, output_dir: Path, progress):
-    from trl import GRPOConfig, GRPOTrainer
+    from trl import GRPOConfig
 
     pairs = relevance_pairs(examples, settings.max_pairs)
     if not pairs:
@@ -113,7 +182,7 @@ def _grpo_trainer(examples, settings: RefineSettings, model, tokenizer, output_d
         beta=settings.kl_beta,
         reward_weights=weights,
     )
-    trainer = GRPOTrainer(
+    trainer = grpo_trainer_class()(
         model=model,
         reward_funcs=functions,
         args=config,
