@@ -14,9 +14,10 @@ Measured in the same run:
 - SFT: a plain PyTorch loop (AdamW, full fine-tuning, fp32, padded) is the baseline; then
   `training.train_sft` as the CPU profile was (LoRA r16 on fp32 weights, bf16 autocast, padded
   batches) and as it is (frozen base in bf16, one packed row per batch, logits only for the answer);
-- GRPO: `model.generate` of the k samples alone (what sampling costs), and `train_refined` GRPO
-  steps on fp32 weights (before) and on the bf16 base (now); the part of a step that is not
-  sampling is the step time less the sampling time;
+- GRPO: the k samples alone (what sampling costs) through transformers' `generate` (TRL's path)
+  and through `core.generation` (the project's), and `train_refined` GRPO steps of the CPU
+  profile with TRL's own GRPOTrainer (before) and the project's shared-prompt trainer (now); the
+  part of a step that is not sampling is the step time less its sampling time;
 - `--loss-steps N` (e.g. 200): the CPU profile against the float32 reference (same LoRA, same
   data, same seed, fp32 weights, no autocast): the final training loss must agree within 2%.
 """
@@ -135,35 +136,50 @@ def lora_parameter_count(config, r: int) -> int:
     return config.num_hidden_layers * sum(r * (i + o) for i, o in layer_shapes(config))
 
 
-def generation_only(rows, checkpoint: str, k: int, new_tokens: int, steps: int, dtype: str) -> float:
-    """Seconds per step to sample k answers for one prompt (the GRPO step's sampling alone)."""
+def sampling_only(rows, checkpoint: str, k: int, new_tokens: int, steps: int, via: str) -> float:
+    """Seconds per step to sample k answers of `new_tokens` for one prompt (a GRPO step's sampling
+    alone), in the dtype the CPU profile computes in: transformers' `generate` (TRL's own path) or
+    `core.generation.generate` (the project's GRPO path on a CPU: the prompt prefilled once)."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-    from reasonrank_assets.core.models import compute_dtype
+    from reasonrank_assets.core import generation
+    from reasonrank_assets.core.models import load_causal_lm
 
-    model = AutoModelForCausalLM.from_pretrained(checkpoint, dtype=getattr(torch, compute_dtype(dtype, "cpu"))).eval()
+    model, tokenizer = load_causal_lm(checkpoint, dtype="bfloat16", device="cpu")
     started = time.perf_counter()
     for row in rows[:steps]:
         text = tokenizer.apply_chat_template(json.loads(row["prompt"]), tokenize=False, add_generation_prompt=True)
-        inputs = tokenizer([text] * k, return_tensors="pt", add_special_tokens=False)
-        with torch.inference_mode():
-            model.generate(**inputs, do_sample=True, max_new_tokens=new_tokens, min_new_tokens=new_tokens)
+        if via == "transformers":
+            inputs = tokenizer([text] * k, return_tensors="pt", add_special_tokens=False)
+            with torch.inference_mode():
+                model.generate(**inputs, do_sample=True, max_new_tokens=new_tokens, min_new_tokens=new_tokens)
+        else:
+            ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+            generation.generate(model, [ids] * k, tokenizer.pad_token_id, new_tokens, groups=[0] * k, temperature=1.0, eos_token_ids=[])
     return (time.perf_counter() - started) / steps
 
 
-def grpo_step_seconds(rows, base: str, work: Path, args, **overrides) -> float:
-    from reasonrank_assets.core.training.refine import train_refined
+def grpo_step_seconds(rows, base: str, work: Path, args, stock_trl: bool = False) -> float:
+    """Mean s/step of `train_refined` GRPO (the CPU profile), the first step not counted; with
+    `stock_trl`, TRL's own GRPOTrainer instead of the project's (the path before it)."""
+    from reasonrank_assets.core.training import refine
     from reasonrank_assets.core.training.settings import RefineSettings
 
     settings = RefineSettings.cpu_profile(
         "grpo", max_steps=args.grpo_steps, k=args.k, prompts_per_step=1, per_device_batch_size=args.k,
-        max_completion_length=args.completion_tokens, save_steps=10_000, **overrides,
+        max_completion_length=args.completion_tokens, save_steps=10_000,
     )  # fmt: skip
     logs: list[dict] = []
-    train_refined(rows, None, Path(base), settings, work, progress=logs.append)
-    step_times = [log["step_time"] for log in logs if "step_time" in log][1:]  # the first step warms up
+    project_class = refine.grpo_trainer_class
+    if stock_trl:
+        from trl import GRPOTrainer
+
+        refine.grpo_trainer_class = lambda: GRPOTrainer
+    try:
+        refine.train_refined(rows, None, Path(base), settings, work, progress=logs.append)
+    finally:
+        refine.grpo_trainer_class = project_class
+    step_times = [log["step_time"] for log in logs if "step_time" in log][1:]
     return sum(step_times) / len(step_times)
 
 
@@ -175,6 +191,7 @@ def main() -> None:
     parser.add_argument("--completion-tokens", type=int, default=64)
     parser.add_argument("--loss-steps", type=int, default=0, help="steps of the bf16-vs-fp32 loss check (0: skip; the issue asks 200)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (the machine's cores)")
+    parser.add_argument("--skip-sft", action="store_true", help="GRPO only")
     args = parser.parse_args()
 
     import torch
@@ -192,14 +209,14 @@ def main() -> None:
     lora_flops = model_flops_per_token(rows, tokenizer, config, lora_parameter_count(config, CPU_LORA["lora_r"]))
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        runs = [
+        runs = [] if args.skip_sft else [
             ("plain torch loop, full FT, fp32, padded (baseline)", torch_loop(rows, args.steps, base), full_flops),
             ("train_sft LoRA r16, fp32 weights + bf16 autocast, padded (before)", sft_run(rows, args.steps, work, "before", dtype="float32", padding_free=False), lora_flops),
             ("train_sft cpu_profile: LoRA r16, bf16 base, packed (now)", sft_run(rows, args.steps, work, "now"), lora_flops),
             ("train_sft full FT, fp32 weights + bf16 autocast, packed", sft_run(rows, args.steps, work, "full", use_lora=False, learning_rate=1e-5), full_flops),
-        ]
-        sampling = {dtype: generation_only(rows, base, args.k, args.completion_tokens, args.grpo_steps, dtype) for dtype in ("float32", "bfloat16")}
-        grpo_before = grpo_step_seconds(rows, base, work / "grpo-before", args, dtype="float32")
+        ]  # fmt: skip
+        sampling = {via: sampling_only(rows, base, args.k, args.completion_tokens, args.grpo_steps, via) for via in ("transformers", "core")}
+        grpo_before = grpo_step_seconds(rows, base, work / "grpo-before", args, stock_trl=True)
         grpo_now = grpo_step_seconds(rows, base, work / "grpo-now", args)
         loss_check = None
         if args.loss_steps:
@@ -217,20 +234,22 @@ def main() -> None:
         print("this CPU has no native bf16 kernels: every configuration below that asks bf16 (weights or autocast) computes in float32")
     print(f"per trained token: full FT {full_flops / 1e6:.0f} MFLOP, LoRA r{CPU_LORA['lora_r']} {lora_flops / 1e6:.0f} MFLOP "
           f"(prompts + ~100-token answers, {BATCH} examples a step, {args.steps} steps)\n")
-    print(f"{'SFT configuration':<70} {'tokens/s':>9} {'TFLOP/s':>8} {'of ' + roof.peak_dtype:>8} {'vs loop':>8}")
-    baseline = runs[0][1]["tokens"] / runs[0][1]["seconds"]
+    if runs:
+        print(f"{'SFT configuration':<70} {'tokens/s':>9} {'TFLOP/s':>8} {'of ' + roof.peak_dtype:>8} {'vs loop':>8}")
     for name, run, flops in runs:
+        baseline = runs[0][1]["tokens"] / runs[0][1]["seconds"]
         rate = run["tokens"] / run["seconds"]
         achieved = rate * flops / 1e12
         print(f"{name:<70} {rate:>9.0f} {achieved:>8.3f} {achieved / roof.peak_tflops:>7.1%} {rate / baseline:>7.2f}x")
     print(f"\n{'GRPO, k=' + str(args.k) + ', ' + str(args.completion_tokens) + ' new tokens, 1 prompt a step':<70} {'s/step':>9} {'not sampling':>13}")
-    for dtype, seconds in sampling.items():
-        print(f"{'model.generate of the k samples alone, ' + dtype:<70} {seconds:>9.2f}")
+    print(f"{'the k samples alone, transformers generate (TRL on a CPU)':<70} {sampling['transformers']:>9.2f}")
+    print(f"{'the k samples alone, core.generation (one prompt prefill)':<70} {sampling['core']:>9.2f}")
     rest = {}
-    for name, dtype, seconds in (("train_refined grpo, LoRA r16, fp32 weights (before)", "float32", grpo_before), ("train_refined grpo, LoRA r16, bf16 base (now)", "bfloat16", grpo_now)):
-        rest[dtype] = seconds - sampling[dtype]
-        print(f"{name:<70} {seconds:>9.2f} {rest[dtype]:>12.2f}s")
-    print(f"step before / now: {grpo_before / grpo_now:.2f}x; the part that is not sampling: {rest['float32'] / max(rest['bfloat16'], 1e-9):.2f}x")
+    for name, via, seconds in (("train_refined grpo cpu_profile, TRL's GRPOTrainer (before)", "transformers", grpo_before), ("train_refined grpo cpu_profile, the shared-prompt trainer (now)", "core", grpo_now)):
+        rest[via] = seconds - sampling[via]
+        print(f"{name:<70} {seconds:>9.2f} {rest[via]:>12.2f}s")
+    print(f"step before / now: {grpo_before / grpo_now:.2f}x; sampling {sampling['transformers'] / sampling['core']:.2f}x; "
+          f"the part that is not sampling: {rest['transformers'] / max(rest['core'], 1e-9):.2f}x")
     if loss_check:
         reference, fast, tail = loss_check
         print(f"\nloss after {args.loss_steps} steps (mean of the last {tail}): fp32 reference {reference:.4f}, "

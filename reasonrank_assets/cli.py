@@ -456,11 +456,14 @@ def _contamination_texts(path: Path) -> list[str]:
         return [row["text"] for row in trec.read_corpus(path)]
 
 
+PAIR_FIELDS = ("site", "pair_id", "question_id", "question", "url", "document")  # what `teach --pairs` reads
+
+
 def _configure_teach(parser: argparse.ArgumentParser) -> None:
     from reasonrank_assets.core.teacher.settings import TeacherSettings
 
     defaults = TeacherSettings()
-    parser.add_argument("--pairs", type=Path, help="candidate_pairs rows (.parquet or .jsonl): site, pair_id, question_id, question, url, document")
+    parser.add_argument("--pairs", type=Path, help=f"candidate_pairs rows (.parquet or .jsonl): {', '.join(PAIR_FIELDS)}")
     parser.add_argument("--run", type=Path, help="a first-stage TREC run instead: each query's top --depth hits are the pairs (needs a collection)")
     parser.add_argument("--depth", type=int, default=20, help="hits per query taken from --run")
     parser.add_argument("--site", default="trec", help="the site recorded for pairs made from --run")
@@ -501,8 +504,13 @@ def _run_teach(args: argparse.Namespace) -> int:
     flags = {"backend": args.backend, "model": args.model, "base_url": args.base_url, "api_key_env": args.api_key_env}
     config = _settings(TeacherSettings, flags | _key_values(args.teacher, "--teacher"), "--teacher")
     contamination = [text for path in args.contamination for text in _contamination_texts(path)]
+    if args.recording and not args.recording.is_file():
+        raise FileNotFoundError(f"--recording {args.recording}: no such file")
     if args.pairs:
         candidates = load_rows(args.pairs)
+        for number, row in enumerate(candidates, 1):
+            if missing := [name for name in PAIR_FIELDS if row.get(name) is None]:
+                raise ValueError(f"{args.pairs}: row {number} lacks {missing} (candidate_pairs rows have {', '.join(PAIR_FIELDS)})")
     else:
         queries, documents, _ = _collection(args)
         candidates = pairs.pairs_from_run(queries, documents, retrieval.read_run(args.run), args.depth, args.site)

@@ -106,6 +106,7 @@ def inputs(tmp_path_factory) -> Path:
         (d / f"latin1_{name}").write_bytes(f"{first}\n".encode() + rest.replace("2", "2\xe9", 1).encode("latin-1"))  # on line 2
     (d / "latin1_requests.jsonl").write_bytes(good["requests.jsonl"].replace("beer", "bi\xe8re").encode("latin-1"))  # line 1
     (d / "bad_line.trec").write_text("q1 Q0 d1 one 1.0 t\n")
+    (d / "pairs.jsonl").write_text(json.dumps({"question": "brew beer", "document": "malt and hops"}) + "\n")  # not candidate_pairs rows
     (d / "missing_query.trec").write_text(good["run.trec"] + "q3 Q0 d1 1 1.0 t\n")
     (d / "no_text.trec").write_text(good["run.trec"] + "q2 Q0 d9 2 0.5 t\n")
     packed = gzip.compress(("".join(f"q1 Q0 d{i} {i} {1 / i} t\n" for i in range(1, 3000))).encode())
@@ -165,6 +166,9 @@ BAD_INPUTS = {
     "unknown dtype": (RERANK + ["model", "--run", "run.trec", "--dtype", "fp8"], "argument --dtype: invalid choice: 'fp8'"),
     "requests latin-1": (["rerank", "--model", "model", "--requests", "latin1_requests.jsonl", "-o", "out.trec"], "latin1_requests.jsonl:1: not UTF-8"),
     "run and requests": (RERANK + ["model", "--run", "run.trec", "--requests", "requests.jsonl"], "give exactly one of --run (with a collection) or --requests"),
+    # teach
+    "teach pairs without their fields": (["teach", "--pairs", "pairs.jsonl", "-o", "out.trec"], "pairs.jsonl: row 1 lacks ['site', 'pair_id', 'question_id', 'url']"),
+    "teach recording missing": (["teach", "--run", "run.trec", "--queries", "queries.tsv", "--corpus", "corpus.tsv", "-o", "out.trec", "--recording", "nope.jsonl.gz"], "--recording nope.jsonl.gz: no such file"),
     # bm25
     "k 0": (["bm25", "--queries", "queries.tsv", "--corpus", "corpus.tsv", "-o", "out.trec", "--k", "0"], "argument --k: expected a whole number >= 1, not '0'"),
     "bm25 output is a folder": (["bm25", "--queries", "queries.tsv", "--corpus", "corpus.tsv", "-o", "folder"], "-o folder is a directory"),

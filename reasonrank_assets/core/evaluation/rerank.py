@@ -259,7 +259,7 @@ class TransformersBackend:
 
 
 class VLLMBackend:
-    """vLLM (GPU extra: `uv sync --extra gpu`). Prefix caching shares each query's prompt prefix.
+    """vLLM (the GPU extra: `make install GPU=1`). Prefix caching shares each query's prompt prefix.
 
     UNTESTED in this project's CI (vLLM needs a GPU and is not installed on the development
     machines); it follows the same interface and prompt as the transformers backend, but does not
@@ -270,7 +270,7 @@ class VLLMBackend:
         try:
             from vllm import LLM
         except ImportError as error:
-            raise ImportError("the vLLM backend needs the GPU extra: uv sync --extra gpu") from error
+            raise ImportError("the vLLM backend needs the GPU extra: make install GPU=1") from error
         self.name = Path(path).name or str(path)
         self.llm = LLM(model=str(path), dtype=settings.dtype, enable_prefix_caching=True)
         self.tokenizer = self.llm.get_tokenizer()
