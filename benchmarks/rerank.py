@@ -177,7 +177,8 @@ def print_roofline(model_dir, stages, args) -> None:
     explain = rerank.Reranker.from_pretrained(model_dir, mode="explain", batch_size=args.explain_batch_size, max_new_tokens=args.explain_max_new_tokens)
     backend = explain.backend
     layers, kv = config.num_hidden_layers, config.num_key_value_heads * (getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads)
-    weight_bytes = (non_embedding_parameters(config) + config.hidden_size * config.vocab_size) * 2  # bf16, output projection included
+    size = backend.model.dtype.itemsize  # bytes a weight or cached value takes: 2 in bf16, 4 where bf16 is emulated
+    weight_bytes = (non_embedding_parameters(config) + config.hidden_size * config.vocab_size) * size  # output projection included
     steps: list[tuple[float, int, int]] = []  # (time, running rows, prompt width)
     pairs, started = 0, time.time()
     for q in queries:
@@ -190,7 +191,7 @@ def print_roofline(model_dir, stages, args) -> None:
     # a step of a batch lies between two on_step calls of the same batch (not across queries)
     gaps = [(b[0] - a[0], b[1], b[2]) for a, b in zip(steps, steps[1:]) if a[2] == b[2] and b[1] <= a[1]]
     # the static cache holds prompt width + the answer budget; a step reads about prompt + half the answer
-    read = [weight_bytes + rows * layers * 2 * kv * 2 * (w + args.explain_max_new_tokens / 2) for _, rows, w in gaps]
+    read = [weight_bytes + rows * layers * 2 * kv * size * (w + args.explain_max_new_tokens / 2) for _, rows, w in gaps]
     rate = sum(read) / sum(t for t, _, _ in gaps) / 1e9
     print(f"explain DL19 @20 ({args.explain_max_new_tokens} new tokens), {len(queries)} queries: {pairs / seconds:.2f} pairs/s; "
           f"a decoding step reads {sum(read) / len(read) / 1e6:.0f} MB (weights + cached keys/values) in {1000 * sum(t for t, _, _ in gaps) / len(gaps):.0f} ms: "
