@@ -236,8 +236,8 @@ def main() -> None:
           f"(prompts + ~100-token answers, {BATCH} examples a step, {args.steps} steps)\n")
     if runs:
         print(f"{'SFT configuration':<70} {'tokens/s':>9} {'TFLOP/s':>8} {'of ' + roof.peak_dtype:>8} {'vs loop':>8}")
-    for name, run, flops in runs:
         baseline = runs[0][1]["tokens"] / runs[0][1]["seconds"]
+    for name, run, flops in runs:
         rate = run["tokens"] / run["seconds"]
         achieved = rate * flops / 1e12
         print(f"{name:<70} {rate:>9.0f} {achieved:>8.3f} {achieved / roof.peak_tflops:>7.1%} {rate / baseline:>7.2f}x")
