@@ -114,6 +114,24 @@ def test_rows_that_hit_a_stop_string_leave_the_batch_and_the_others_go_on_unchan
 
 
 @pytest.mark.slow
+def test_rows_out_of_budget_are_fed_the_forced_tokens_and_write_one_more(model_and_tokenizer):
+    model, tokenizer = model_and_tokenizer
+    sequences = [tokenizer.encode(t, add_special_tokens=False) for t in ("hops", "malt, yeast and water make beer", "Roast level.", "water")]
+    free = generate(model, sequences, tokenizer.pad_token_id, 12)
+    stop = tokenizer.decode(free[0][2:3])  # the first row stops at its third token, before the budget
+    force = tokenizer.encode("\nRelevance Label:", add_special_tokens=False)
+    plain = generate(model, sequences, tokenizer.pad_token_id, 12, tokenizer=tokenizer, stop_strings=[stop])
+    forced = generate(model, sequences, tokenizer.pad_token_id, 12, tokenizer=tokenizer, stop_strings=[stop], force_after_budget=force)
+    assert any(len(a) < 12 for a in plain) and any(len(a) == 12 for a in plain)
+    for ids, own, answer in zip(sequences, plain, forced):
+        if len(own) < 12:  # it finished within its budget: nothing forced
+            assert answer == own
+        else:  # its own tokens, the forced ones, then what it writes after them (greedy, as a row alone would)
+            assert answer[:12] == own and answer[12:-1] == force and len(answer) == 12 + len(force) + 1
+            assert answer[-1] == int(next_token_logits_alone(model, ids + own + force).argmax())
+
+
+@pytest.mark.slow
 def test_sampling_keeps_to_the_nucleus():
     import torch
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tiny_models import bf16_expected_labels, expected_from, float32_expected_labels
 
-from reasonrank_assets.core import labels, models, prompts
+from reasonrank_assets.core import generation, labels, models, prompts
 from reasonrank_assets.core.evaluation import rerank
 from reasonrank_assets.core.evaluation.rerank import Judgment, RawAnswer, RerankSettings
 
@@ -140,14 +140,17 @@ def test_explain_forces_the_label_when_the_budget_runs_out(sharp_model_dir):
         assert j.label in (0, 1, 2) and 0 <= j.expected_label <= 2 and j.decided_by in ("label", "expected_label", "first_stage")
     keys = [(-j.label, -j.expected_label) for j in judgments]
     assert keys == sorted(keys)
-    # One row at a time, the forced label is read where the docstring says: after prompt + explanation + "\n" + prefix.
-    single = rerank.Reranker.from_pretrained(sharp_model_dir, mode="explain", max_new_tokens=6, batch_size=1, dtype="bfloat16", device="cpu")
+    # The forced label is read where the docstring says: after prompt + the row's own 6 tokens + "\n" + prefix,
+    # on the generation's cache (no second prefill): a plain forward of that row alone gives the same probabilities.
+    single = rerank.Reranker.from_pretrained(sharp_model_dir, mode="explain", max_new_tokens=6, batch_size=3, dtype="float32", device="cpu")
     backend = single.backend
     answers = single.judge("brew beer", texts)
-    rows = [backend.prompt_ids("brew beer", t, single.settings) + backend.tokenizer.encode(parse.explanation + "\n", add_special_tokens=False) + backend.prefix_ids
-            for t, (_, parse) in zip(texts, answers)]
+    prompt_rows = [backend.prompt_ids("brew beer", t, single.settings) for t in texts]
+    own = [generation.generate(backend.model, [row], backend.pad_id, 6)[0] for row in prompt_rows]
+    rows = [row + tokens + backend.tokenizer.encode("\n", add_special_tokens=False) + backend.prefix_ids for row, tokens in zip(prompt_rows, own)]
     assert all(backend.tokenizer.decode(row).rstrip().endswith("\n" + prompts.LABEL_PREFIX) for row in rows)
-    assert [expected_from(a.label_probs) for a, _ in answers] == pytest.approx(float32_expected_labels(backend.model, rows, backend.label_ids), abs=1e-6)
+    assert [a.output for a, _ in answers] == [backend.tokenizer.decode(tokens, skip_special_tokens=True) for tokens in own]
+    assert [expected_from(a.label_probs) for a, _ in answers] == pytest.approx(float32_expected_labels(backend.model, rows, backend.label_ids), abs=1e-5)
     assert all(a.forced for a, _ in answers)
 
 

@@ -135,8 +135,14 @@ def generate(
     model, sequences: list[list[int]], pad_id: int, max_new_tokens: int, groups: list | None = None, *,
     tokenizer=None, stop_strings: Sequence[str] = (), temperature: float = 0.0, top_p: float = 1.0,
     on_step: Callable[[list[int], Any], None] | None = None, eos_token_ids: Sequence[int] | None = None,
+    force_after_budget: Sequence[int] = (),
 ) -> list[list[int]]:
     """Each row's new tokens, up to and including its stop string or end-of-sequence token.
+
+    With `force_after_budget`, a row still running when its `max_new_tokens` are spent is fed
+    those tokens (a label prefix, say) and then picks one more token: its answer is its own
+    tokens, the forced ones and the one it wrote after them, all on the cache it already holds
+    (a row is forced iff it has more than `max_new_tokens` tokens).
 
     Greedy at temperature 0, else sampled (with nucleus `top_p`). `on_step(rows, logits)` sees the
     next-token logits of the rows still running, by their index in `sequences`. A row ends at one of
@@ -152,7 +158,9 @@ def generate(
         raise ValueError("stop_strings need the tokenizer")
     filled = prefill(model, sequences, pad_id, groups, hold_last=True)
     width = filled.input_ids.shape[1]
-    cache = _static_cache(model, filled.layers, width + max_new_tokens)
+    force = list(force_after_budget)
+    steps = max_new_tokens + (len(force) + 1 if force else 0)
+    cache = _static_cache(model, filled.layers, width + steps)
     tokens, mask = filled.input_ids[:, -1:], filled.attention_mask
     del filled  # its keys and values are in the static cache now
     eos = model.generation_config.eos_token_id if eos_token_ids is None else list(eos_token_ids)
@@ -163,23 +171,24 @@ def generate(
     done: set[int] = set()  # batch positions finished but not yet evicted
     decode_attention = register_grouped_eager() if model.device.type == "cpu" else model.config._attn_implementation
     with torch.inference_mode(), attention(model, decode_attention):
-        for _ in range(max_new_tokens):
+        for step in range(steps):
             logits = model(input_ids=tokens, attention_mask=mask, position_ids=mask.sum(-1, keepdim=True) - 1, past_key_values=cache, use_cache=True).logits[:, -1]
             running = [i for i in range(len(rows)) if i not in done]
             if on_step is not None:
                 on_step([rows[i] for i in running], logits[running])
-            tokens = _pick(logits, temperature, top_p)[:, None]
+            forced = max_new_tokens <= step < steps - 1  # every running row has spent its budget: feed it the forced tokens
+            tokens = logits.new_full((len(rows), 1), force[step - max_new_tokens], dtype=torch.long) if forced else _pick(logits, temperature, top_p)[:, None]
             for i in running:
                 answer = new[rows[i]]
                 answer.append(int(tokens[i]))
-                if answer[-1] in eos or (stop_strings and any(s in tokenizer.decode(answer[-window:]) for s in stop_strings)):
+                if step == steps - 1 or (step < max_new_tokens and (answer[-1] in eos or (stop_strings and any(s in tokenizer.decode(answer[-window:]) for s in stop_strings)))):
                     done.add(i)
             if len(done) == len(rows):
                 break
             mask = torch.cat([mask, mask.new_ones((len(rows), 1))], dim=1)
             if 4 * len(done) >= len(rows):  # evict finished rows once they are a quarter of the batch
                 keep = torch.tensor([i for i in range(len(rows)) if i not in done], device=mask.device)
-                cache = _static_cache(model, [(layer.keys[keep, :, : mask.shape[1] - 1], layer.values[keep, :, : mask.shape[1] - 1]) for layer in cache.layers], width + max_new_tokens)
+                cache = _static_cache(model, [(layer.keys[keep, :, : mask.shape[1] - 1], layer.values[keep, :, : mask.shape[1] - 1]) for layer in cache.layers], width + steps)
                 rows, tokens, mask, done = [rows[i] for i in keep.tolist()], tokens[keep], mask[keep], set()
     return new
 

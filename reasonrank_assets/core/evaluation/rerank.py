@@ -235,19 +235,20 @@ class TransformersBackend:
             for row, values in zip(rows, logits[:, self.label_ids].tolist()):
                 label_logits[row].append(values)
 
+        # Out of tokens before the label: the label prefix is written after the explanation, on the
+        # row's own cache, and the label read where the model writes it next.
+        budget = settings.max_new_tokens
         with labels.float32_labels(self.model, self.label_ids):
             answers = generation.generate(
-                self.model, sequences, self.pad_id, settings.max_new_tokens, groups=queries, tokenizer=self.tokenizer, stop_strings=[settings.stop], on_step=record,
+                self.model, sequences, self.pad_id, budget, groups=queries, tokenizer=self.tokenizer, stop_strings=[settings.stop], on_step=record,
+                force_after_budget=self.tokenizer.encode("\n", add_special_tokens=False) + self.prefix_ids,
             )
-        read = [self._read_answer(tokens, steps) for tokens, steps in zip(answers, label_logits)]
-        # Out of tokens before the label: write the label prefix after the explanation and read the label there.
-        parses = [prompts.parse_relevance(answer.output) for answer in read]
-        short = [i for i, tokens in enumerate(answers) if len(tokens) >= settings.max_new_tokens and settings.stop not in read[i].output
-                 and parses[i].status not in prompts.USABLE_STATUSES]
-        if short:
-            rows = labels.forced_rows(self.tokenizer, [sequences[i] for i in short], [parses[i].explanation for i in short], self.prefix_ids)
-            for i, probs in zip(short, labels.label_probs_after(self.model, rows, self.pad_id, self.label_ids, groups=[queries[i] for i in short])):
-                read[i] = RawAnswer(read[i].output, probs, forced=True)
+        read = []
+        for tokens, steps in zip(answers, label_logits):
+            answer = self._read_answer(tokens[:budget], steps)
+            if len(tokens) > budget and prompts.parse_relevance(answer.output).status not in prompts.USABLE_STATUSES:
+                answer = RawAnswer(answer.output, labels.softmax3(steps[-1]), forced=True)
+            read.append(answer)
         return read
 
     def _read_answer(self, tokens: list[int], step_logits: list[list[float]]) -> RawAnswer:
