@@ -41,7 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "trec-dl-2019"
+SHARED = ROOT.parent / "shared" / "data"
+DATA = SHARED / "trec-dl-2019"
 SITE = "dl19"
 HUMAN_TO_TEACHER = {0: 0, 1: 1, 2: 2, 3: 2}
 ARMS = ("oracle", "self_taught", "teacher_1.5b")
@@ -76,10 +77,83 @@ def train_candidates(bench, run: list[dict], train_q: set[str], depth: int) -> l
     ]  # fmt: skip
 
 
-def human_judgments(pairs: list[dict], qrels: list[dict]) -> list[dict]:
-    """The oracle's `teacher_judgments`: people's grades on the teacher's scale, no explanation."""
+def per_query_cap(pairs: list[dict], qrels: list[dict], cap: int, seed: int) -> list[dict]:
+    """At most `cap` pairs a query (0: all), drawn round-robin over its grades: more queries for
+    the same training tokens, the rare grades kept."""
+    if cap <= 0:
+        return pairs
     grade = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in qrels}
-    return [{**p, "label": HUMAN_TO_TEACHER[grade[(str(p["question_id"]), p["url"])]], "explanation": "", "parse_status": prompts.OK} for p in pairs]
+    rng, kept = random.Random(seed), []
+    by_query: dict[int, dict[int, list[dict]]] = {}
+    for p in pairs:
+        by_query.setdefault(p["question_id"], {}).setdefault(grade[(str(p["question_id"]), p["url"])], []).append(p)
+    for grades in by_query.values():
+        pools = [rng.sample(pool, len(pool)) for _, pool in sorted(grades.items())]
+        chosen: list[dict] = []
+        while len(chosen) < cap and any(pools):
+            for pool in pools:
+                if pool and len(chosen) < cap:
+                    chosen.append(pool.pop())
+        kept += chosen
+    return kept
+
+
+def human_grades(pairs: list[dict], qrels: list[dict]) -> dict[str, int]:
+    """pair_id -> the assessors' grade on the teacher's scale (qrels 0-3 -> 0/1/2)."""
+    grade = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in qrels}
+    return {p["pair_id"]: HUMAN_TO_TEACHER[grade[(str(p["question_id"]), p["url"])]] for p in pairs}
+
+
+def human_judgments(pairs: list[dict], grades: dict[str, int]) -> list[dict]:
+    """The oracle's `teacher_judgments`: people's grades, no explanation."""
+    return [{**p, "label": grades[p["pair_id"]], "explanation": "", "parse_status": prompts.OK} for p in pairs]
+
+
+ANSWER_WORDS = 120  # an answer cut to about a TREC DL passage (they average ~60 words)
+
+
+def stackexchange_pairs(site_dir: Path, n_questions: int, seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """Community-judged pairs from a real StackExchange dump, its answers as the documents:
+    (candidate pairs, questions, grades on the teacher's scale).
+
+    A question's accepted answer (else its best-voted, score >= 1) is a 2; another answer of
+    its own with a positive score a 1; the answer to another question that BM25 ranks highest
+    for it a 0 (a hard negative: on topic, written for a different question). People chose
+    these by accepting and voting, so they are human labels, if not relevance judgments.
+    """
+    from reasonrank_assets.core import bm25
+    from reasonrank_assets.core.web import stackexchange
+
+    import bm25s
+
+    site = site_dir.name.split(".")[0]
+    posts = list(stackexchange.read_posts(site_dir / "Posts.xml", site))
+    cut = lambda text, words: " ".join(text.split()[:words])  # noqa: E731
+    answers = [a for a in posts if a["post_type_id"] == stackexchange.ANSWER and a["body_text"].strip()]
+    by_question: dict[int, list[dict]] = {}
+    for a in answers:
+        by_question.setdefault(a["parent_id"], []).append(a)
+    questions = [q for q in posts if q["post_type_id"] == stackexchange.QUESTION and q["post_id"] in by_question]
+    questions = random.Random(seed).sample(questions, min(n_questions, len(questions)))
+    tokenize = bm25.tokenizer("english")
+    index = bm25s.BM25()
+    index.index(tokenize([a["body_text"] for a in answers]), show_progress=False)
+    texts = {q["post_id"]: cut(stackexchange.question_text(q["title"], q["body_text"]), ANSWER_WORDS) for q in questions}
+    hits, _ = index.retrieve(tokenize(list(texts.values())), k=10, show_progress=False)
+    pairs, grades = [], {}
+    for q, top in zip(questions, hits):
+        own = sorted(by_question[q["post_id"]], key=lambda a: (a["post_id"] != q["accepted_answer_id"], -a["score"]))
+        chosen = []
+        if own[0]["post_id"] == q["accepted_answer_id"] or own[0]["score"] >= 1:
+            chosen.append((own[0], 2))
+        chosen += [(a, 1) for a in own[len(chosen):] if a["score"] >= 1][:1]
+        chosen += [(answers[i], 0) for i in top if answers[i]["parent_id"] != q["post_id"]][:1]
+        for answer, grade in chosen:
+            url = f"https://{site_dir.name}/a/{answer['post_id']}"
+            pairs.append({"site": site, "pair_id": f"{site}:{q['post_id']}:{answer['post_id']}", "question_id": q["post_id"],
+                          "question": texts[q["post_id"]], "url": url, "document": cut(answer["body_text"], ANSWER_WORDS), "source": "answers"})
+            grades[pairs[-1]["pair_id"]] = grade
+    return pairs, [{"site": site, "question_id": q["post_id"], "text": texts[q["post_id"]]} for q in questions], grades
 
 
 def teacher_judgments(pairs: list[dict], model: str, max_tokens: int, cache_dir: Path, summary: dict) -> list[dict]:
@@ -124,33 +198,49 @@ def by_expected_label(rows: list[dict]) -> list[dict]:
 
 
 class Table:
-    def __init__(self, bench, queries, bm25_rows):
-        self.bench, self.queries, self.lines = bench, queries, []
-        self.base = metrics.evaluate(bm25_rows, bench.qrels, queries)
+    """One test set (a benchmark's queries and their first stage) and the systems scored on it."""
+
+    def __init__(self, title: str, bench, queries, first_stage):
+        self.title, self.bench, self.queries, self.first_stage, self.lines = title, bench, queries, first_stage, []
+        self.base = metrics.evaluate(first_stage, bench.qrels, queries)
 
     def add(self, name: str, rows: list[dict], speed: float | None = None, note: str = "") -> float:
         result = metrics.evaluate(rows, self.bench.qrels, self.queries)
         value = result["aggregate"]["nDCG@10"]
         p = metrics.paired_test(result["per_query"]["nDCG@10"], self.base["per_query"]["nDCG@10"])
         self.lines.append((name, 100 * value, value / self.base["aggregate"]["nDCG@10"], p, speed, note))
-        print(f"  {name}: nDCG@10 {100 * value:.2f}, p vs BM25 {p:.3g} {note}", flush=True)
+        print(f"  [{self.bench.name}] {name}: nDCG@10 {100 * value:.2f}, p vs BM25 {p:.3g} {note}", flush=True)
         return value
 
-    def print(self, title: str) -> None:
-        print(f"\n{title}")
+    def add_model(self, name: str, path: str, depth: int, dtype: str) -> None:
+        rows, speed = score_model(path, self.queries, self.bench, self.first_stage, depth, dtype)
+        decided = Counter(r["decided_by"] for r in rows)
+        labels = Counter(r["label"] for r in rows)
+        distinct = len({r["expected_label"] for r in rows})
+        self.add(f"{name} (label, expected, BM25)", rows, speed, f"labels {dict(sorted(labels.items()))}; decided by {dict(decided)}")
+        self.add(f"{name} (expected label)", by_expected_label(rows), None, f"{distinct} distinct expected labels / {len(rows)}")
+
+    def print(self) -> None:
+        print(f"\n{self.title}")
         print(f"{'system':<44} {'nDCG@10':>8} {'vs BM25':>8} {'p':>7} {'pairs/s':>8}  notes")
         for name, value, ratio, p, speed, note in self.lines:
             p_text = "-" if math.isnan(p) else f"{p:.3g}"
             print(f"{name:<44} {value:>8.2f} {ratio:>7.2f}x {p_text:>7} {f'{speed:.2f}' if speed else '-':>8}  {note}")
 
 
-def model_rows(table: Table, name: str, path: str, args, queries, bench, first_stage) -> None:
-    rows, speed = score_model(path, queries, bench, first_stage, args.depth, args.score_dtype)
-    decided = Counter(r["decided_by"] for r in rows)
-    labels = Counter(r["label"] for r in rows)
-    distinct = len({r["expected_label"] for r in rows})
-    table.add(f"{name} (label, expected, BM25)", rows, speed, f"labels {dict(sorted(labels.items()))}; decided by {dict(decided)}")
-    table.add(f"{name} (expected label)", by_expected_label(rows), None, f"{distinct} distinct expected labels / {len(rows)}")
+def test_sets(args, bench, run, test_q: set[str]) -> list[Table]:
+    """The DL19 test half (BM25 top `--depth`), and NovelEval's 21 questions (BM25 over each
+    question's 20 judged passages) with `--noveleval`."""
+    queries = [q for q in bench.queries if q["query_id"] in test_q]
+    first_stage = [r for r in run if r["query_id"] in test_q and r["rank"] <= args.depth]
+    tables = [Table(f"TREC DL 2019 test half ({len(queries)} queries), reranking Anserini BM25 top-{args.depth}; nDCG@10 x100, paired t-test vs BM25",
+                    bench, queries, first_stage)]  # fmt: skip
+    if args.noveleval:
+        novel = benchmarks.load_benchmark(f"noveleval:{SHARED / 'noveleval'}")
+        novel_bm25 = retrieval.bm25_run(novel.queries, novel.documents, k=20, candidates=retrieval.candidates_from_qrels(novel.qrels))
+        tables.append(Table(f"NovelEval ({len(novel.queries)} questions), reranking BM25 ({retrieval.bm25_variant()}) over its 20 judged passages; "
+                            "nDCG@10 x100, paired t-test vs BM25", novel, novel.queries, novel_bm25))  # fmt: skip
+    return tables
 
 
 def main() -> None:
@@ -158,6 +248,11 @@ def main() -> None:
     parser.add_argument("--arms", nargs="*", default=["oracle"], choices=ARMS)
     parser.add_argument("--depth", type=int, default=20, help="BM25 hits reranked per test query")
     parser.add_argument("--train-depth", type=int, default=100, help="BM25 hits per train query that may become training pairs")
+    parser.add_argument("--per-query", type=int, default=0, help="at most this many DL19 training pairs a query, over its grades (0: all)")
+    parser.add_argument("--stackexchange", nargs="*", default=[], metavar="SITE",
+                        help="also train on community-judged pairs of these dumps in ../shared/data/stackexchange (e.g. beer.stackexchange.com)")
+    parser.add_argument("--se-questions", type=int, default=400, help="questions drawn from each --stackexchange dump")
+    parser.add_argument("--noveleval", action="store_true", help="also test on NovelEval (then never trained on)")
     parser.add_argument("--train-pairs", type=int, default=256, help="training pairs per arm (0: all)")
     parser.add_argument("--no-balance", dest="balance", action="store_false", help="draw pairs without balancing labels")
     parser.add_argument("--batch", type=int, default=8)
@@ -169,13 +264,16 @@ def main() -> None:
     parser.add_argument("--eval-checkpoints", action="store_true", help="also score every saved checkpoint (full fine-tuning): a learning curve")
     parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
     parser.add_argument("--score-dtype", default="float32", help="student dtype when reranking (label probabilities are read from it)")
-    parser.add_argument("--skip-baselines", action="store_true", help="only the arms (no MiniLM, no untrained SmolLM2)")
+    parser.add_argument("--skip-baselines", action="store_true", help="no untrained SmolLM2 (minutes a test set; MiniLM, seconds, always runs)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads; on a shared 2-core machine 1 avoids OpenMP spin-waiting")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "results" / "distill-work")
     args = parser.parse_args()
     if not DATA.exists():
         raise SystemExit(f"TREC DL 2019 data not found at {DATA} (it lives beside the project, in ../shared/data)")
+    missing = [site for site in args.stackexchange if not (SHARED / "stackexchange" / site / "Posts.xml").exists()]
+    if missing:
+        raise SystemExit(f"no Posts.xml for {', '.join(missing)} in {SHARED / 'stackexchange'}")
 
     import torch
 
@@ -184,24 +282,28 @@ def main() -> None:
     bench = benchmarks.load_benchmark(f"dl19:{DATA}")
     run = retrieval.read_run(bench.run_files["bm25"], "dl19", "default", system="bm25-anserini", k=100)
     train_q, test_q = split_queries(bench.queries)
-    queries = [q for q in bench.queries if q["query_id"] in test_q]
-    first_stage = [r for r in run if r["query_id"] in test_q and r["rank"] <= args.depth]
-    doc_text = {d["doc_id"]: d["text"] for d in bench.documents}
-    contamination = [q["query"] for q in queries] + [doc_text[r["doc_id"]] for r in first_stage]
-    table = Table(bench, queries, first_stage)
-    table.add("BM25 (Anserini, the first stage)", first_stage)
-    if not args.skip_baselines:
-        table.add("all-MiniLM-L6-v2 cosine", retrieval.cosine_rerank(queries, bench.documents, first_stage, depth=args.depth))
-        model_rows(table, "SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args, queries, bench, first_stage)
+    tables = test_sets(args, bench, run, test_q)
+    contamination = []
+    for table in tables:
+        doc_text = {d["doc_id"]: d["text"] for d in table.bench.documents}
+        contamination += [q["query"] for q in table.queries] + [doc_text[r["doc_id"]] for r in table.first_stage]
+        table.add("BM25 (the first stage)", table.first_stage)
+        table.add("all-MiniLM-L6-v2 cosine", retrieval.cosine_rerank(table.queries, table.bench.documents, table.first_stage, depth=args.depth))
+        if not args.skip_baselines:
+            table.add_model("SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args.depth, args.score_dtype)
 
-    candidates = train_candidates(bench, run, train_q, args.train_depth)
+    candidates = per_query_cap(train_candidates(bench, run, train_q, args.train_depth), bench.qrels, args.per_query, args.seed)
+    grades = human_grades(candidates, bench.qrels)
     questions = [{"site": SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
+    for site in args.stackexchange:
+        site_pairs, site_questions, site_grades = stackexchange_pairs(SHARED / "stackexchange" / site, args.se_questions, args.seed)
+        candidates, questions, grades = candidates + site_pairs, questions + site_questions, {**grades, **site_grades}
     data_config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
-    facts: dict = {"candidates": len(candidates), "test_queries": len(queries), "train_queries": len(train_q)}
+    facts: dict = {"candidates": len(candidates), "train_queries": len(questions), "by_site": dict(Counter(c["site"] for c in candidates))}
     for arm in args.arms:
         summary: dict = {}
         if arm == "oracle":
-            judgments = human_judgments(candidates, bench.qrels)
+            judgments = human_judgments(candidates, grades)
         else:
             name = models.SMOLLM2 if arm == "self_taught" else models.QWEN_CODER
             try:
@@ -218,8 +320,9 @@ def main() -> None:
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
             lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4,
         )  # fmt: skip
+        extra = "".join(f"-{site.split('.')[0]}{args.se_questions}" for site in args.stackexchange)
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
-               f"-b{args.batch}{'' if args.balance else '-unbalanced'}")  # fmt: skip
+               f"-b{args.batch}{'' if args.balance else '-unbalanced'}{f'-q{args.per_query}' if args.per_query else ''}{extra}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
@@ -230,14 +333,18 @@ def main() -> None:
             "train_runtime_s": manifest["metrics"].get("train_runtime_s"),
         }  # fmt: skip
         print(f"  {arm}: {json.dumps(facts[arm])}", flush=True)
+        checkpoints = []
         if args.eval_checkpoints and args.full:
             saved = sorted((args.work / tag / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
-            for checkpoint in saved[:-1]:  # the last one is the final model, scored below
-                model_rows(table, f"{arm} student at {checkpoint.name}", str(checkpoint), args, queries, bench, first_stage)
-        model_rows(table, f"{arm} student ({tag})", manifest["checkpoint"], args, queries, bench, first_stage)
+            checkpoints = [(f"{arm} student at {c.name}", str(c)) for c in saved[:-1]]  # the last one is the final model
+        for table in tables:
+            for name, path in [*checkpoints, (f"{arm} student ({tag})", manifest["checkpoint"])]:
+                table.add_model(name, path, args.depth, args.score_dtype)
 
-    table.print(f"TREC DL 2019 test half ({len(queries)} queries), reranking Anserini BM25 top-{args.depth}; nDCG@10 x100, paired t-test vs BM25")
-    print(f"train half: {len(train_q)} queries, {len(candidates)} judged candidate pairs in BM25 top-{args.train_depth}")
+    for table in tables:
+        table.print()
+    print(f"\ntrain: {facts['train_queries']} queries, {facts['candidates']} candidate pairs {facts['by_site']} "
+          f"(DL19: the train half's judged passages in BM25 top-{args.train_depth})")  # fmt: skip
     for arm in args.arms:
         if arm in facts:
             f = facts[arm]

@@ -28,7 +28,7 @@ def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared
     test_texts = [q["query"] for q in bench.queries if q["query_id"] in test_q]
     test_texts += [text[r["doc_id"]] for r in run if r["query_id"] in test_q and r["rank"] <= 20]
     pairs = distill.train_candidates(bench, run, train_q, 100)
-    judgments = distill.human_judgments(pairs, bench.qrels)
+    judgments = distill.human_judgments(pairs, distill.human_grades(pairs, bench.qrels))
     grades = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in bench.qrels}
     assert all(j["label"] == min(grades[(str(j["question_id"]), j["url"])], 2) for j in judgments)
     questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
@@ -41,3 +41,43 @@ def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared
     assert len(rows) + removed == len(pairs) and removed > 0  # some passages are in both halves' BM25 lists
     balanced = distill.select(rows, 90, balance=True, seed=0)
     assert Counter(r["label"] for r in balanced) == {0: 30, 1: 30, 2: 30}
+
+
+def test_a_per_query_cap_keeps_every_query_and_its_rare_grades(shared_data):
+    distill = _distill()
+    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
+    run = retrieval.read_run(bench.run_files["bm25"], k=100)
+    train_q, _ = distill.split_queries(bench.queries)
+    pairs = distill.train_candidates(bench, run, train_q, 100)
+    capped = distill.per_query_cap(pairs, bench.qrels, 8, seed=0)
+    grade = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in bench.qrels}
+    per_query = Counter(p["question_id"] for p in capped)
+    assert set(per_query) == {p["question_id"] for p in pairs} and max(per_query.values()) == 8
+    for qid in per_query:  # round-robin over grades: each grade the query has gets a place, up to the cap
+        grades_had = {grade[(str(qid), p["url"])] for p in pairs if p["question_id"] == qid}
+        grades_kept = {grade[(str(qid), p["url"])] for p in capped if p["question_id"] == qid}
+        assert grades_kept == grades_had or per_query[qid] == 8
+    assert len({p["pair_id"] for p in capped}) == len(capped)
+    assert distill.per_query_cap(pairs, bench.qrels, 0, seed=0) == pairs
+
+
+def test_stackexchange_pairs_grade_answers_by_what_the_community_did(shared_data):
+    from reasonrank_assets.core.web import stackexchange
+
+    distill = _distill()
+    site = shared_data / "stackexchange" / "beer.stackexchange.com"
+    pairs, questions, grades = distill.stackexchange_pairs(site, 50, seed=0)
+    posts = {p["post_id"]: p for p in stackexchange.read_posts(site / "Posts.xml", "beer")}
+    assert len(questions) == 50 and set(grades) == {p["pair_id"] for p in pairs}
+    for pair in pairs:
+        question, answer = posts[pair["question_id"]], posts[int(pair["url"].rsplit("/", 1)[1])]
+        grade = grades[pair["pair_id"]]
+        if grade == 2:
+            assert answer["parent_id"] == question["post_id"]
+            assert answer["post_id"] == question["accepted_answer_id"] or answer["score"] >= 1
+        elif grade == 1:
+            assert answer["parent_id"] == question["post_id"] and answer["score"] >= 1 and answer["post_id"] != question["accepted_answer_id"]
+        else:
+            assert answer["parent_id"] != question["post_id"]  # another question's answer
+        assert len(pair["document"].split()) <= distill.ANSWER_WORDS
+    assert Counter(grades.values())[0] == 50  # one hard negative each
