@@ -121,10 +121,10 @@ def stackexchange_pairs(site_dir: Path, n_questions: int, seed: int) -> tuple[li
     for it a 0 (a hard negative: on topic, written for a different question). People chose
     these by accepting and voting, so they are human labels, if not relevance judgments.
     """
+    import bm25s
+
     from reasonrank_assets.core import bm25
     from reasonrank_assets.core.web import stackexchange
-
-    import bm25s
 
     site = site_dir.name.split(".")[0]
     posts = list(stackexchange.read_posts(site_dir / "Posts.xml", site))

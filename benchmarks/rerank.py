@@ -107,7 +107,7 @@ def main() -> int:
     parser.add_argument("--explain-batch-size", type=int, default=20, help="a whole NovelEval query / DL19 top-20 per generate call")
     parser.add_argument("--model", default=SMOLLM2, help="checkpoint directory or alias (default: SmolLM2-135M-Instruct)")
     parser.add_argument("--max-queries", type=int, default=None, help="cap per section (smoke runs)")
-    parser.add_argument("--only", choices=("throughput", "quality", "roofline"), default=None, help="run one part only")
+    parser.add_argument("--only", choices=("throughput", "quality", "roofline", "forcing"), default=None, help="run one part only")
     parser.add_argument("--roofline-queries", type=int, default=2, help="DL19 queries timed against the roofline")
     args = parser.parse_args()
     if not DATA.exists():
@@ -123,6 +123,8 @@ def main() -> int:
         print(f"# {name} first stage: {variant}")
     if args.only in (None, "roofline"):
         print_roofline(model_dir, stages, args)
+    if args.only in (None, "forcing"):
+        print_forcing(model_dir, stages, args)
     if args.only in (None, "throughput"):
         print_throughput(model_dir, stages, args)
     if args.only in (None, "quality"):
@@ -137,6 +139,55 @@ def print_throughput(model_dir, stages, args) -> None:
     for mode, n_pairs, max_new, size in (("label_only", 20, 1, args.batch_size), ("explain", 20, args.explain_max_new_tokens, args.explain_batch_size)):
         speeds = throughput(model_dir, novel, novel_bm25, mode, n_pairs, size, max_new)
         print(f"{'noveleval':10} {mode:12} {n_pairs:>5} {max_new:>7} {speeds[size]:8.2f} {speeds[1]:10.2f} {speeds[size] / speeds[1]:7.2f}x", flush=True)
+
+
+def explain_by_second_prefill(backend, sequences, queries, settings):
+    """The explain path before labels were forced on the generation's cache (the baseline): an
+    answer out of tokens got a second prefill of prompt + re-encoded explanation + label prefix."""
+    from reasonrank_assets.core import generation, labels
+    from reasonrank_assets.core.evaluation.rerank import RawAnswer
+
+    steps: list[list[list[float]]] = [[] for _ in sequences]
+
+    def record(rows, logits):
+        for row, values in zip(rows, logits[:, backend.label_ids].tolist()):
+            steps[row].append(values)
+
+    with labels.float32_labels(backend.model, backend.label_ids):
+        answers = generation.generate(backend.model, sequences, backend.pad_id, settings.max_new_tokens, groups=queries,
+                                      tokenizer=backend.tokenizer, stop_strings=[settings.stop], on_step=record)  # fmt: skip
+    read = [backend._read_answer(tokens, s) for tokens, s in zip(answers, steps)]
+    parses = [prompts.parse_relevance(a.output) for a in read]
+    short = [i for i, t in enumerate(answers) if len(t) >= settings.max_new_tokens and parses[i].status not in prompts.USABLE_STATUSES]
+    if short:
+        rows = labels.forced_rows(backend.tokenizer, [sequences[i] for i in short], [parses[i].explanation for i in short], backend.prefix_ids)
+        for i, probs in zip(short, labels.label_probs_after(backend.model, rows, backend.pad_id, backend.label_ids, groups=[queries[i] for i in short])):
+            read[i] = RawAnswer(read[i].output, probs, forced=True)
+    return read
+
+
+def print_forcing(model_dir, stages, args) -> None:
+    """Explain mode through the reranker on DL19 top-20: labels forced on the generation's cache
+    (now) against a second prefill (before), same pairs, same run; forced labels compared."""
+    bench, run, _ = stages["dl19"]
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    queries = bench.queries[: args.roofline_queries]
+    reranker = rerank.Reranker.from_pretrained(model_dir, mode="explain", batch_size=args.explain_batch_size, max_new_tokens=args.explain_max_new_tokens)
+    backend, settings = reranker.backend, reranker.settings
+    results = {}
+    for name, explain in (("second prefill (before)", lambda seqs, qs, st: explain_by_second_prefill(backend, seqs, qs, st)), ("on the cache (now)", backend._explain)):
+        answers, started = [], time.time()
+        for q in queries:
+            sequences = [backend.prompt_ids(q["query"], text[r["doc_id"]], settings) for r in run if r["query_id"] == q["query_id"]][:20]
+            answers += explain(sequences, [q["query"]] * len(sequences), settings)
+        results[name] = (answers, len(answers) / (time.time() - started))
+    (before, before_speed), (now, now_speed) = results.values()
+    forced = [i for i, a in enumerate(now) if a.forced]
+    gap = max((abs(sum(k * p for k, p in enumerate(now[i].label_probs)) - sum(k * p for k, p in enumerate(before[i].label_probs))) for i in forced), default=0.0)
+    same = sum(max(range(3), key=now[i].label_probs.__getitem__) == max(range(3), key=before[i].label_probs.__getitem__) for i in forced)
+    print(f"\nexplain DL19 @20 through the reranker ({args.explain_max_new_tokens} new tokens, {len(queries)} queries, {len(now)} pairs, "
+          f"{len(forced)} labels forced): forced by a second prefill {before_speed:.2f} pairs/s, on the generation's cache {now_speed:.2f}: "
+          f"{now_speed / before_speed:.2f}x; forced labels: {same}/{len(forced)} the same, expected labels within {gap:.3f}", flush=True)
 
 
 def print_roofline(model_dir, stages, args) -> None:
