@@ -55,7 +55,7 @@ from reasonrank_assets.core.teacher.cache import AnswerCache
 from reasonrank_assets.core.teacher.settings import TeacherSettings
 from reasonrank_assets.core.teacher.tasks import judge_pairs
 from reasonrank_assets.core.training.settings import SFTSettings
-from reasonrank_assets.core.training.sft import train_sft
+from reasonrank_assets.core.training.sft import question_runs, train_sft
 
 
 def split_queries(queries: list[dict]) -> tuple[set[str], set[str]]:
@@ -256,6 +256,8 @@ def main() -> None:
     parser.add_argument("--train-pairs", type=int, default=256, help="training pairs per arm (0: all)")
     parser.add_argument("--no-balance", dest="balance", action="store_false", help="draw pairs without balancing labels")
     parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--micro-batch", type=int, default=None, help="examples a forward pass (default: --batch); with --rank-loss, one question's")
+    parser.add_argument("--rank-loss", type=float, default=0.0, help="weight of the pairwise loss between one question's documents (0: token loss only)")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
@@ -314,15 +316,17 @@ def main() -> None:
             judgments = teacher_judgments(candidates, name, args.teacher_max_tokens, args.work / "teacher_cache", summary)
         rows, report = training_data.build_training_examples(judgments, questions, [], contamination, data_config)
         chosen = select(rows, args.train_pairs, args.balance, args.seed)
-        steps = max(1, math.ceil(len(chosen) * args.epochs / args.batch))
+        micro = args.micro_batch or args.batch
+        seen = len(question_runs(chosen, ("relevance",), micro, args.seed)) if args.rank_loss else len(chosen)  # a question's runs are topped up
+        steps = max(1, math.ceil(seen * args.epochs / args.batch))
         settings = SFTSettings.cpu_profile(
-            max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=args.batch, learning_rate=args.lr,
+            max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=micro, learning_rate=args.lr, rank_loss_weight=args.rank_loss,
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
             lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4,
         )  # fmt: skip
         extra = "".join(f"-{site.split('.')[0]}{args.se_questions}" for site in args.stackexchange)
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
-               f"-b{args.batch}{'' if args.balance else '-unbalanced'}{f'-q{args.per_query}' if args.per_query else ''}{extra}")  # fmt: skip
+               f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{f'-q{args.per_query}' if args.per_query else ''}{extra}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]

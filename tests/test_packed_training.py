@@ -214,3 +214,78 @@ def test_grpo_samples_through_core_generation_on_a_cpu(tiny_model_dir, tmp_path)
     assert logprobs is None and completions == direct
     assert all(0 < len(c) <= 12 and (len(c) == 12 or c[-1] in trainer.eos_token_ids) for c in completions)
     assert len({tuple(c) for c in completions}) > 1  # sampled, not greedy
+
+
+def _ranked_examples() -> list[dict]:
+    """Three questions with labelled documents, and one question of one document."""
+    docs = {"q1": {"hops": 2, "malt": 1, "coffee beans": 0, "yeast": 2, "sand": 0}, "q2": {"grinder": 2, "tea": 0, "burr": 1}, "q3": {"water": 1}}
+    return [
+        {**example(f"{q}-{doc}", doc, f"Relevance Label: {label} ##", label), "site": "s", "question_id": q}
+        for q, labels in docs.items() for doc, label in labels.items()
+    ]  # fmt: skip
+
+
+def test_question_runs_put_one_question_in_each_micro_batch():
+    from reasonrank_assets.core.training.sft import question_runs
+
+    rows = _ranked_examples() + [example("v", "x", "Relevance Label: 1 ##", 1, split="validation")]
+    ordered = question_runs(rows, ("relevance",), 4, seed=0)
+    runs = [ordered[i : i + 4] for i in range(0, len(ordered), 4)]
+    assert len(ordered) == 16 and all(len(run) == 4 for run in runs)  # q1: 5 -> 8, q2: 3 -> 4, q3: 1 -> 4
+    assert all(len({r["question_id"] for r in run}) == 1 for run in runs)
+    assert {r["example_id"] for r in ordered} == {r["example_id"] for r in _ranked_examples()}  # every train example, no other
+    assert question_runs(rows, ("relevance",), 4, seed=0) == ordered and question_runs(rows, ("relevance",), 4, seed=1) != ordered
+
+
+def test_pairwise_rank_loss_orders_expected_labels_by_gold_labels():
+    import torch
+    import torch.nn.functional as F
+
+    from reasonrank_assets.core.training.sft import RANKNET_SCALE, pairwise_rank_loss
+
+    label_ids, vocab = [7, 8, 9], 12
+    # two answers of 3 trained tokens each ("Label", digit, "##"), a third answer with gold 2 ...
+    targets = torch.tensor([3, 9, 4, 3, 7, 4, 3, 9, 4])
+    answer = torch.tensor([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    logits = torch.zeros(9, vocab, requires_grad=True)
+    with torch.no_grad():
+        logits[1, label_ids] = torch.tensor([0.0, 0.0, 2.0])  # answer 0 (gold 2) leans to 2
+        logits[4, label_ids] = torch.tensor([0.0, 1.0, 0.0])  # answer 1 (gold 0) leans to 1
+        logits[7, label_ids] = torch.tensor([1.0, 0.0, 0.0])  # answer 2 (gold 2) leans to 0
+    loss = pairwise_rank_loss(logits, targets, answer, label_ids)
+    score = lambda row: float(F.softmax(logits[row, label_ids].detach(), -1) @ torch.tensor([0.0, 1.0, 2.0]))  # noqa: E731
+    s0, s1, s2 = score(1), score(4), score(7)
+    expected = (F.softplus(torch.tensor(-RANKNET_SCALE * (s0 - s1))) + F.softplus(torch.tensor(-RANKNET_SCALE * (s2 - s1)))) / 2  # the 2-2 pair does not count
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    loss.backward()
+    assert logits.grad[[0, 2, 3, 5, 6, 8]].abs().sum() == 0  # only the digit positions are ranked
+    assert logits.grad[7, 9] < 0 and logits.grad[4, 7] < 0  # descent raises answer 2's "2" and answer 1's "0"
+    same = torch.tensor([3, 9, 4, 3, 9, 4])  # equal gold labels: nothing to order
+    assert pairwise_rank_loss(logits[:6], same, answer[:6], label_ids).item() == 0.0
+
+
+@pytest.mark.slow
+def test_sft_with_a_ranking_loss_adds_it_to_the_token_loss_per_question(tiny_model_dir, tmp_path):
+    import torch
+
+    from reasonrank_assets.core.training.sft import answer_logits, pairwise_rank_loss
+
+    settings = tiny_sft(tiny_model_dir, per_device_batch_size=4, effective_batch_size=8, dtype="float32", rank_loss_weight=0.5, max_steps=2)
+    trainer = build_sft_trainer(_ranked_examples(), settings, tmp_path)
+    assert trainer.args.train_sampling_strategy == "sequential" and trainer.rank_loss_weight == 0.5
+    question_of = {r["prompt"]: r["question_id"] for r in _ranked_examples()}
+    prompt_of = {tuple(trainer.train_dataset[i]["input_ids"]): trainer.processing_class.decode(trainer.train_dataset[i]["input_ids"]) for i in range(len(trainer.train_dataset))}
+    for batch in trainer.get_train_dataloader():
+        bounds = batch["cu_seq_lens_q"].tolist()
+        texts = [prompt_of[tuple(batch["input_ids"][0, a:b].tolist())] for a, b in zip(bounds[:-1], bounds[1:])]
+        docs = {q for text in texts for prompt, q in question_of.items() if json.loads(prompt)[0]["content"] in text}
+        assert len(docs) == 1  # one question a micro-batch
+        with torch.no_grad():
+            trainer.model.train()
+            loss = trainer.compute_loss(trainer.model, dict(batch), num_items_in_batch=None)
+            logits, targets, answer, _ = answer_logits(trainer.model, dict(batch))
+            token = torch.nn.functional.cross_entropy(logits, targets)
+            rank = pairwise_rank_loss(logits, targets, answer, trainer.label_ids)
+        assert loss.item() == pytest.approx(token.item() + 0.5 * rank.item(), rel=1e-4)
+    trainer.train()
+    assert any("rank_loss" in entry for entry in trainer.state.log_history)

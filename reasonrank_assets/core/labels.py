@@ -7,7 +7,9 @@ expected label 0.79917 for documents of different queries). While `float32_label
 output projection computes the three label logits in float32 from the final hidden state (a dot
 product each, at no cost that shows); every other logit stays as the model gives it.
 
-Used by the reranker (label-only, explain, forced labels) and the local teacher.
+Used by the reranker (label-only and explain; an explain answer out of tokens gets its label
+prefix on the generation's own cache, `generation.generate(force_after_budget=...)`) and the
+local teacher (which forces by a second prefill, `forced_rows`: its recorded answers depend on it).
 """
 
 from __future__ import annotations

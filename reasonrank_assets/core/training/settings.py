@@ -74,6 +74,10 @@ class SFTSettings(ModelSettings, ScheduleSettings):
     max_length: int | None = setting(None, "tokens per example; None: the longest example in the data (no truncation)")
     padding_free: bool = setting(True, "a batch as one packed row, no padding (needs max_length None)")
     eval_steps: int | None = setting(200, "validation loss every this many steps; None: once, at the end")
+    rank_loss_weight: float = setting(
+        0.0, "weight of a pairwise (RankNet) loss between one question's documents beside the token loss; "
+        "each micro-batch (per_device_batch_size) is then one question's (0: off)"
+    )
 
     @classmethod
     def cpu_profile(cls, **overrides) -> SFTSettings:

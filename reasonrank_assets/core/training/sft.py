@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reasonrank_assets.core.labels import label_token_ids
 from reasonrank_assets.core.models import resolve_model
 from reasonrank_assets.core.training import runs
 from reasonrank_assets.core.training.examples import check_examples, conversational, to_dataset, training_set_version
@@ -40,18 +41,69 @@ def build_sft_trainer(
     train_rows = conversational(examples, "train", settings.tasks)
     if not train_rows:
         raise ValueError(f"no training examples with split 'train' and task in {list(settings.tasks)}")
+    if settings.rank_loss_weight:
+        train_rows = conversational(question_runs(examples, settings.tasks, settings.per_device_batch_size, settings.seed), "train", settings.tasks)
     eval_rows = conversational(examples, "validation", settings.tasks)
     base_path = resolve_model(settings.base_model)
     model, tokenizer = runs.load_student(base_path, load_in_4bit=settings.load_in_4bit, dtype=settings.dtype)
     trainer = SFTTrainer(
         model=model,
-        args=sft_config(settings, Path(output_dir), bool(eval_rows)),
+        # the ranking loss compares one question's documents: its micro-batches come in the order question_runs made
+        args=sft_config(settings, Path(output_dir), bool(eval_rows), **({"train_sampling_strategy": "sequential"} if settings.rank_loss_weight else {})),
         train_dataset=to_dataset(train_rows),
         eval_dataset=to_dataset(eval_rows) if eval_rows else None,
         processing_class=tokenizer,
         peft_config=runs.lora_config(settings),
     )
+    if settings.rank_loss_weight:
+        trainer.rank_loss_weight, trainer.label_ids = settings.rank_loss_weight, label_token_ids(tokenizer)[1]
     return runs.attach_progress(runs.lora_inputs_in_autocast(trainer), progress)
+
+
+def question_runs(examples: Sequence[dict], tasks: Sequence[str], size: int, seed: int) -> list[dict]:
+    """The train split's examples in runs of `size` from one question each, the runs shuffled
+    (seeded); a question's last run is topped up with its own examples again. Read in order, every
+    micro-batch is one question's documents: what the ranking loss compares."""
+    import random
+
+    rng = random.Random(seed)
+    by_question: dict[tuple, list[dict]] = {}
+    for e in sorted(examples, key=lambda e: e["example_id"]):
+        if e["split"] == "train" and e["task"] in tasks:
+            by_question.setdefault((e["task"], e.get("site"), e.get("question_id")), []).append(e)
+    runs_: list[list[dict]] = []
+    for rows in by_question.values():
+        rng.shuffle(rows)
+        padded = rows + [rows[i % len(rows)] for i in range(-len(rows) % size)]
+        runs_ += [padded[i : i + size] for i in range(0, len(padded), size)]
+    rng.shuffle(runs_)
+    return [e for run in runs_ for e in run]
+
+
+RANKNET_SCALE = 4.0  # expected labels lie in [0, 2]: one label apart, a pair is ordered with p = 0.98
+
+
+def pairwise_rank_loss(logits, targets, answer, label_ids: Sequence[int]):
+    """RankNet between the answers of one micro-batch (one question's documents, `question_runs`):
+    each answer's score is its expected label, from the label tokens' probabilities where its gold
+    label digit (the last label token it is trained on) is written; every pair with different gold
+    labels adds softplus(-RANKNET_SCALE x (s_better - s_worse)). Inputs as `answer_logits` returns."""
+    import torch
+    import torch.nn.functional as F
+
+    ids = torch.tensor(list(label_ids), device=logits.device)
+    digit = torch.isin(targets, ids).nonzero().flatten()
+    last = {int(answer[i]): int(i) for i in digit}  # positions ascend: the last digit of each answer wins
+    if len(last) < 2:
+        return logits.sum() * 0.0
+    positions = torch.tensor(list(last.values()), device=logits.device)
+    probs = F.softmax(logits[positions][:, ids].float(), dim=-1)
+    scores = probs @ torch.arange(len(ids), dtype=probs.dtype, device=probs.device)
+    grades = (targets[positions][:, None] == ids[None]).float().argmax(-1)
+    better = grades[:, None] > grades[None, :]
+    if not better.any():
+        return logits.sum() * 0.0
+    return F.softplus(-RANKNET_SCALE * (scores[:, None] - scores[None, :]))[better].mean()
 
 
 def train_sft(
@@ -95,28 +147,35 @@ def train_sft(
     )
 
 
-def answer_token_nll(model, inputs: dict):
-    """The NLL of every trained token (label != -100), with logits computed only where one is.
+def answer_logits(model, inputs: dict):
+    """The logits of every trained position (label != -100), computed only there.
 
-    Returns (nll, answer, n_answers, top1): per trained token its NLL, the index of the answer it
-    belongs to (a row of a padded batch, an example of a padding-free one) and whether it was the
-    model's most likely token. `inputs` is a collated batch; its labels are consumed.
+    Returns (logits, targets, answer, n_answers): per trained token the logits that predict it,
+    the token, and the index of the answer it belongs to (a row of a padded batch, an example of a
+    padding-free one). `inputs` is a collated batch; its labels are consumed.
     """
     import torch
-    import torch.nn.functional as F
 
     targets = inputs.pop("labels")[:, 1:]  # position p predicts token p + 1
     keep = (targets != -100).any(0).nonzero().flatten()
-    logits = model(**inputs, use_cache=False, logits_to_keep=keep).logits.float()
+    logits = model(**inputs, use_cache=False, logits_to_keep=keep).logits
     targets = targets[:, keep]
-    nll = F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="none")
     if "cu_seq_lens_q" in inputs:  # one packed row: an example's span holds its positions
         bounds = inputs["cu_seq_lens_q"].to(keep.device)
         answer, n_answers = torch.searchsorted(bounds[1:], keep, right=True)[None], len(bounds) - 1
     else:
         answer, n_answers = torch.arange(len(targets), device=keep.device)[:, None].expand_as(targets), len(targets)
     trained = targets != -100
-    return nll[trained], answer[trained], n_answers, (logits.argmax(-1) == targets)[trained]
+    return logits[trained].float(), targets[trained], answer.expand_as(targets)[trained], n_answers
+
+
+def answer_token_nll(model, inputs: dict):
+    """(nll, answer, n_answers, top1): per trained token its NLL, the answer it belongs to (as
+    `answer_logits`) and whether it was the model's most likely token."""
+    import torch.nn.functional as F
+
+    logits, targets, answer, n_answers = answer_logits(model, inputs)
+    return F.cross_entropy(logits, targets, reduction="none"), answer, n_answers, logits.argmax(-1) == targets
 
 
 def sft_trainer_class():
@@ -130,16 +189,28 @@ def sft_trainer_class():
     from trl import SFTTrainer
 
     class CompletionSFTTrainer(SFTTrainer):
+        rank_loss_weight: float = 0.0  # build_sft_trainer sets it (and label_ids) from the settings
+        label_ids: Sequence[int] = ()
+
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-            if not self.args.use_cpu or return_outputs:
+            if return_outputs or not (self.args.use_cpu or self.rank_loss_weight):
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            import torch.nn.functional as F
+
             mode = "train" if model.training else "eval"
             tokens = inputs["attention_mask"].sum() if "attention_mask" in inputs else inputs["input_ids"].numel()
-            nll, _, _, top1 = answer_token_nll(model, inputs)
+            logits, targets, answer, _ = answer_logits(model, inputs)
+            nll = F.cross_entropy(logits, targets, reduction="none")
             loss = nll.sum() / (max(len(nll), 1) if num_items_in_batch is None else num_items_in_batch)
             if self.args.average_tokens_across_devices and num_items_in_batch is not None:
                 loss = loss * self.accelerator.num_processes
-            self._metrics[mode]["mean_token_accuracy"].append(top1.float().mean().item() if len(top1) else 0.0)
+            if self.rank_loss_weight and mode == "train":
+                rank = pairwise_rank_loss(logits, targets, answer, self.label_ids)
+                # the token loss above is already a share of the accumulated batch; so is this, per micro-batch
+                steps = self.args.gradient_accumulation_steps if num_items_in_batch is not None else 1
+                loss = loss + self.rank_loss_weight * rank / steps
+                self._metrics[mode]["rank_loss"].append(rank.item())
+            self._metrics[mode]["mean_token_accuracy"].append((logits.argmax(-1) == targets).float().mean().item() if len(targets) else 0.0)
             if mode == "train":
                 self._total_train_tokens += int(tokens)
             self._metrics[mode]["num_tokens"] = [self._total_train_tokens]
