@@ -9,7 +9,9 @@ texts, graded qrels). The queries split by id (sorted, alternating) into a train
 a test half (21); nothing of the test half is trained on.
 
 The recipe, the same for every arm (only who labels differs):
-- candidates: the train half's judged passages in its BM25 top `--train-depth`;
+- candidates: the train half's judged passages in its BM25 top `--train-depth` (at most
+  `--per-query` a query), plus, with `--stackexchange SITE`, community-judged answers of a real
+  dump in ../shared/data/stackexchange (`stackexchange_pairs`: more queries, other text);
 - labels: `oracle` = people (qrels 0-3 mapped to 0/1/2); `self_taught` = SmolLM2-135M-Instruct
   as its own teacher; `teacher_1.5b` = Qwen2.5-Coder-1.5B-Instruct (`core.models.QWEN_CODER`).
   Teachers answer label-only by default (`--teacher-max-tokens 0`: the label read from their
@@ -18,7 +20,11 @@ The recipe, the same for every arm (only who labels differs):
   with its 13-gram check against every test-half query and candidate passage; then `--train-pairs`
   of them, balanced over the arm's labels unless `--no-balance`;
 - `train_sft` (CPU profile: LoRA r16 on every projection, merged; `--full` for full
-  fine-tuning), label-only completions ("Relevance Label: N ##").
+  fine-tuning), label-only completions ("Relevance Label: N ##"); `--rank-loss W` adds a
+  pairwise loss between one question's documents (`SFTSettings.rank_loss_weight`).
+
+Test sets: the DL19 test half (BM25 top `--depth`), and with `--noveleval` NovelEval's 21
+questions too (then part of the 13-gram check, never trained on).
 
 Systems: BM25 (the run itself), all-MiniLM-L6-v2 cosine, SmolLM2 untrained and each arm's
 student, both through the project's label-only reranker (`core.rerank`, label probabilities in
