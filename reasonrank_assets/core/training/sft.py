@@ -38,11 +38,10 @@ def build_sft_trainer(
     labels masked to the completion (inspect `trainer.train_dataset["labels"]`)."""
     SFTTrainer = sft_trainer_class()
     check_examples(examples)
-    train_rows = conversational(examples, "train", settings.tasks)
+    ordered = question_runs(examples, settings.tasks, settings.per_device_batch_size, settings.seed) if settings.rank_loss_weight else examples
+    train_rows = conversational(ordered, "train", settings.tasks)
     if not train_rows:
         raise ValueError(f"no training examples with split 'train' and task in {list(settings.tasks)}")
-    if settings.rank_loss_weight:
-        train_rows = conversational(question_runs(examples, settings.tasks, settings.per_device_batch_size, settings.seed), "train", settings.tasks)
     eval_rows = conversational(examples, "validation", settings.tasks)
     base_path = resolve_model(settings.base_model)
     model, tokenizer = runs.load_student(base_path, load_in_4bit=settings.load_in_4bit, dtype=settings.dtype)
