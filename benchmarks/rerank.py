@@ -107,8 +107,9 @@ def main() -> int:
     parser.add_argument("--explain-batch-size", type=int, default=20, help="a whole NovelEval query / DL19 top-20 per generate call")
     parser.add_argument("--model", default=SMOLLM2, help="checkpoint directory or alias (default: SmolLM2-135M-Instruct)")
     parser.add_argument("--max-queries", type=int, default=None, help="cap per section (smoke runs)")
-    parser.add_argument("--only", choices=("throughput", "quality", "roofline", "forcing"), default=None, help="run one part only")
+    parser.add_argument("--only", choices=("throughput", "quality", "roofline", "forcing", "across"), default=None, help="run one part only")
     parser.add_argument("--roofline-queries", type=int, default=2, help="DL19 queries timed against the roofline")
+    parser.add_argument("--across-queries", type=int, default=4, help="NovelEval queries of the across-queries section (the demo's depth 10, 64 tokens)")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"skipped: real data not found at {DATA}")
@@ -127,6 +128,8 @@ def main() -> int:
         print_forcing(model_dir, stages, args)
     if args.only in (None, "throughput"):
         print_throughput(model_dir, stages, args)
+    if args.only in (None, "across"):
+        print_across_queries(model_dir, stages, args)
     if args.only in (None, "quality"):
         print_quality(model_dir, stages, args)
     print(f"\n# wall time {(time.time() - started) / 60:.1f} min")
@@ -139,6 +142,25 @@ def print_throughput(model_dir, stages, args) -> None:
     for mode, n_pairs, max_new, size in (("label_only", 20, 1, args.batch_size), ("explain", 20, args.explain_max_new_tokens, args.explain_batch_size)):
         speeds = throughput(model_dir, novel, novel_bm25, mode, n_pairs, size, max_new)
         print(f"{'noveleval':10} {mode:12} {n_pairs:>5} {max_new:>7} {speeds[size]:8.2f} {speeds[1]:10.2f} {speeds[size] / speeds[1]:7.2f}x", flush=True)
+
+
+def print_across_queries(model_dir, stages, args) -> None:
+    """Explain at the demo's settings (NovelEval, depth 10, 64 new tokens): one query a batch (batch
+    10) against whole queries gathered into one batch (`rerank_run` fills `batch_size`), same pairs."""
+    novel, novel_bm25, _ = stages["noveleval"]
+    queries = novel.queries[: args.across_queries]
+    depth, size = 10, 10 * len(queries)
+    runs, speeds = {}, {}
+    for batch in (depth, size):
+        reranker = rerank.Reranker.from_pretrained(model_dir, mode="explain", batch_size=batch, max_new_tokens=64)
+        reranker.judge(queries[0]["query"], ["warm-up"])
+        started = time.time()
+        runs[batch] = rerank.rerank_run(reranker, queries, novel.documents, novel_bm25, depth)
+        speeds[batch] = depth * len(queries) / (time.time() - started)
+    judged = lambda rows: [(r["doc_id"], r["label"]) for r in rows if r["status"] != "not_reranked"]  # noqa: E731
+    same = sum(a == b for a, b in zip(judged(runs[depth]), judged(runs[size])))
+    print(f"\nexplain across queries (NovelEval, {len(queries)} queries x depth {depth}, 64 new tokens): one query a batch {speeds[depth]:.2f} pairs/s, "
+          f"{len(queries)} queries a batch {speeds[size]:.2f} pairs/s = {speeds[size] / speeds[depth]:.2f}x; same label on {same}/{depth * len(queries)} pairs", flush=True)
 
 
 def explain_by_second_prefill(backend, sequences, queries, settings):

@@ -195,6 +195,45 @@ def test_rerank_run_rows_match_the_table_and_keep_the_tail():
         rerank.rerank_run(reranker, queries, documents, first + [{"query_id": "q", "doc_id": "d9", "rank": 0, "score": 9.0}], depth=3)
 
 
+class CountingBackend:
+    """Answers from the text alone (its length), recording how many pairs each call gets."""
+
+    name = "counting"
+
+    def __init__(self):
+        self.calls = []
+
+    def answer(self, pairs, settings):
+        self.calls.append(sorted({q for q, _ in pairs}))
+        return [RawAnswer("", labels.softmax3([0.0, len(d) % 3, len(d) % 5])) for _, d in pairs]
+
+
+def test_rerank_run_judges_whole_queries_together_up_to_a_batch():
+    queries = [{"benchmark": "b", "domain": "x", "query_id": f"q{n}", "query": f"question {n}?"} for n in range(5)]
+    documents = [{"doc_id": f"d{i}", "text": "w" * (i + 1)} for i in range(12)]
+    first = [{"query_id": f"q{n}", "doc_id": f"d{(n + i) % 12}", "rank": i + 1, "score": 9.0 - i} for n in range(5) for i in range(6)]
+    one_by_one, together = CountingBackend(), CountingBackend()
+    alone = rerank.rerank_run(rerank.Reranker(one_by_one, RerankSettings(mode="label_only", batch_size=1)), queries, documents, first, depth=4)
+    batched = rerank.rerank_run(rerank.Reranker(together, RerankSettings(mode="label_only", batch_size=8)), queries, documents, first, depth=4)
+    assert len(one_by_one.calls) == 5 and together.calls == [["question 0?", "question 1?"], ["question 2?", "question 3?"], ["question 4?"]]
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "system"} for r in rows]  # noqa: E731
+    assert strip(batched) == strip(alone)
+    assert [r["status"] for r in batched if r["query_id"] == "q0"] == ["ok"] * 4 + ["not_reranked"] * 2
+
+
+@pytest.mark.slow
+def test_explaining_several_queries_in_one_batch_gives_each_its_own_answers(tiny_model_dir):
+    queries = [{"query_id": f"q{n}", "query": q} for n, q in enumerate(["brew beer", "grow tomatoes in shade", "why is the sky blue"])]
+    documents = DOCS + [{"doc_id": "d5", "text": "Light scatters."}, {"doc_id": "d6", "text": "Seedlings need sun."}]
+    first = [{"query_id": q["query_id"], "doc_id": d["doc_id"], "rank": i + 1, "score": 9.0 - i} for q in queries for i, d in enumerate(documents)]
+    run = {}
+    for size in (6, 18):  # one query a call, then all three in one batch
+        reranker = rerank.Reranker.from_pretrained(tiny_model_dir, mode="explain", max_new_tokens=5, batch_size=size, dtype="float32", device="cpu")
+        run[size] = rerank.rerank_run(reranker, queries, documents, first, depth=6)
+    assert [(r["doc_id"], r["explanation"], r["label"]) for r in run[18]] == [(r["doc_id"], r["explanation"], r["label"]) for r in run[6]]
+    assert [r["expected_label"] for r in run[18]] == pytest.approx([r["expected_label"] for r in run[6]], abs=1e-5)
+
+
 def test_rank_llm_requests_round_trip(tmp_path):
     path = tmp_path / "requests.jsonl"
     record = {"query": {"text": "?", "qid": "q1"}, "candidates": [{"docid": "a", "score": 2.0, "doc": {"contents": "bad doc"}}, {"docid": "b", "score": 1.0, "doc": {"title": "T", "segment": "good"}}]}

@@ -21,7 +21,7 @@ BENCHMARKS_GROUP = "benchmarks"
 # Defaults sized for the embedded demo on a CPU; the method's own are depth 100 (BRIGHT: the
 # first stage's top 100) and 1024 new tokens (configs/paper.yaml).
 RerankSettingsConfig = config_class(
-    rerank.RerankSettings, "RerankSettingsConfig", rerank.RerankSettings(depth=10, max_new_tokens=64, batch_size=16)
+    rerank.RerankSettings, "RerankSettingsConfig", rerank.RerankSettings(depth=10, max_new_tokens=64, batch_size=32)
 )
 
 
