@@ -196,7 +196,7 @@ def test_rerank_run_rows_match_the_table_and_keep_the_tail():
 
 
 class CountingBackend:
-    """Answers from the text alone (its length), recording how many pairs each call gets."""
+    """Answers from the text alone (its length), recording the queries each call gets."""
 
     name = "counting"
 

@@ -420,12 +420,12 @@ def rerank_run(
     todo = [q for q in queries if q["query_id"] in hits_by_query]
     hits = {q["query_id"]: sorted(hits_by_query[q["query_id"]], key=lambda r: r["rank"]) for q in todo}
     for chunk in _calls(todo, [min(depth, len(hits[q["query_id"]])) for q in todo], reranker.settings.batch_size):
-        items = [(q["query"], [{"doc_id": h["doc_id"], "text": text[h["doc_id"]]} for h in hits[q["query_id"]][:depth]], [h["score"] for h in hits[q["query_id"]][:depth]]) for q in chunk]
+        heads = [hits[q["query_id"]][:depth] for q in chunk]
+        items = [(q["query"], [{"doc_id": h["doc_id"], "text": text[h["doc_id"]]} for h in head], [h["score"] for h in head]) for q, head in zip(chunk, heads)]
         for query, judged in zip(chunk, reranker.rerank_many(items)):
-            tail = hits[query["query_id"]][depth:]
-            kept = [Judgment(h["doc_id"], None, None, "", "not_reranked", h["rank"], h["score"], rank=len(judged) + i, decided_by="first_stage") for i, h in enumerate(tail, 1)]
-            for judgment in judged + kept:
-                rows.append(_run_row(query, system, judgment, len(hits[query["query_id"]]), hits[query["query_id"]][0]))
+            ranked = hits[query["query_id"]]
+            kept = [Judgment(h["doc_id"], None, None, "", "not_reranked", h["rank"], h["score"], rank=len(judged) + i, decided_by="first_stage") for i, h in enumerate(ranked[depth:], 1)]
+            rows += [_run_row(query, system, judgment, len(ranked), ranked[0]) for judgment in judged + kept]
         done += len(chunk)
         if progress:
             progress(done, len(todo))
