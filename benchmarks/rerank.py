@@ -107,7 +107,7 @@ def main() -> int:
     parser.add_argument("--explain-batch-size", type=int, default=20, help="a whole NovelEval query / DL19 top-20 per generate call")
     parser.add_argument("--model", default=SMOLLM2, help="checkpoint directory or alias (default: SmolLM2-135M-Instruct)")
     parser.add_argument("--max-queries", type=int, default=None, help="cap per section (smoke runs)")
-    parser.add_argument("--only", choices=("throughput", "quality", "roofline", "forcing", "across"), default=None, help="run one part only")
+    parser.add_argument("--only", choices=("throughput", "quality", "roofline", "forcing", "across", "decode"), default=None, help="run one part only")
     parser.add_argument("--roofline-queries", type=int, default=2, help="DL19 queries timed against the roofline")
     parser.add_argument("--across-queries", type=int, default=4, help="NovelEval queries of the across-queries section (the demo's depth 10, 64 tokens)")
     args = parser.parse_args()
@@ -126,6 +126,8 @@ def main() -> int:
         print_roofline(model_dir, stages, args)
     if args.only in (None, "forcing"):
         print_forcing(model_dir, stages, args)
+    if args.only in (None, "decode"):
+        print_decode(model_dir, stages, args)
     if args.only in (None, "throughput"):
         print_throughput(model_dir, stages, args)
     if args.only in (None, "across"):
@@ -210,6 +212,43 @@ def print_forcing(model_dir, stages, args) -> None:
     print(f"\nexplain DL19 @20 through the reranker ({args.explain_max_new_tokens} new tokens, {len(queries)} queries, {len(now)} pairs, "
           f"{len(forced)} labels forced): forced by a second prefill {before_speed:.2f} pairs/s, on the generation's cache {now_speed:.2f}: "
           f"{now_speed / before_speed:.2f}x; forced labels: {same}/{len(forced)} the same, expected labels within {gap:.3f}", flush=True)
+
+
+def print_decode(model_dir, stages, args) -> None:
+    """Explain on DL19 top-20 through the reranker, the decoding steps' linear layers as MKL's usual
+    `x @ W.T` (before) and as `W @ x.T` (now, `generation.weight_major_linears`), alternated twice
+    on the same pairs in this run: pairs/s, and whether the answers are the same."""
+    import torch
+
+    from reasonrank_assets.core import generation
+
+    bench, run, _ = stages["dl19"]
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    queries = bench.queries[: args.roofline_queries]
+    reranker = rerank.Reranker.from_pretrained(model_dir, mode="explain", batch_size=args.explain_batch_size, max_new_tokens=args.explain_max_new_tokens)
+    backend, settings = reranker.backend, reranker.settings
+    if backend.model.dtype != torch.float32:
+        print(f"\ndecode: skipped, the model computes in {backend.model.dtype} (weight-major linears are for float32)")
+        return
+    batches = [[backend.prompt_ids(q["query"], text[r["doc_id"]], settings) for r in run if r["query_id"] == q["query_id"]][:20] for q in queries]
+    backend._explain(batches[0][:2], [queries[0]["query"]] * 2, settings)  # warm-up
+    few_rows, seconds, answers = generation.FEW_ROWS, {"before": [], "now": []}, {}
+    try:
+        for name in ("before", "now", "before", "now"):
+            generation.FEW_ROWS = 0 if name == "before" else few_rows  # 0: every product takes the usual path
+            started, got = time.time(), []
+            for q, sequences in zip(queries, batches, strict=True):
+                got += backend._explain(sequences, [q["query"]] * len(sequences), settings)
+            seconds[name].append(time.time() - started)
+            answers.setdefault(name, got)
+    finally:
+        generation.FEW_ROWS = few_rows
+    pairs = sum(map(len, batches))
+    before, now = (pairs / min(seconds[n]) for n in ("before", "now"))
+    label = lambda a: max(range(3), key=a.label_probs.__getitem__) if a.label_probs else None  # noqa: E731
+    same = sum(a.output == b.output and label(a) == label(b) for a, b in zip(answers["before"], answers["now"], strict=True))
+    print(f"\nexplain DL19 @20 ({args.explain_max_new_tokens} new tokens, {len(queries)} queries, {pairs} pairs, best of 2 each): "
+          f"x @ W.T {before:.2f} pairs/s, W @ x.T {now:.2f} pairs/s = {now / before:.2f}x; same explanation and label on {same}/{pairs}", flush=True)
 
 
 def print_roofline(model_dir, stages, args) -> None:

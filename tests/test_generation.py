@@ -4,7 +4,15 @@ what the row alone would give."""
 import pytest
 
 from reasonrank_assets.core.evaluation import rerank
-from reasonrank_assets.core.generation import attention, common_prefix_length, generate, prefill, register_grouped_eager
+from reasonrank_assets.core.generation import (
+    FEW_ROWS,
+    attention,
+    common_prefix_length,
+    generate,
+    prefill,
+    register_grouped_eager,
+    weight_major_linears,
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +97,22 @@ def greedy_alone(model, tokenizer, ids, max_new_tokens, stop_strings=None):
             stop_strings=stop_strings, tokenizer=tokenizer,
         )
     return output[0, len(ids) :].tolist()
+
+
+def test_weight_major_linears_give_the_same_logits_and_hand_the_layers_back(model_and_tokenizer):
+    import torch
+
+    model, _ = model_and_tokenizer
+    torch.manual_seed(0)
+    few, many = torch.randint(5, 100, (3, 1)), torch.randint(5, 100, (2, FEW_ROWS))  # a decoding step's rows; a prefill's
+    with torch.inference_mode():
+        expected = [model(input_ids=ids).logits for ids in (few, many)]
+        with weight_major_linears(model):
+            assert all("forward" in vars(m) for m in model.modules() if type(m) is torch.nn.Linear)
+            got = [model(input_ids=ids).logits for ids in (few, many)]
+    assert not any("forward" in vars(m) for m in model.modules())
+    for e, g in zip(expected, got, strict=True):
+        torch.testing.assert_close(g, e, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.slow
