@@ -122,8 +122,9 @@ def completion_logps(model, input_ids, attention_mask, completion_length: int, t
         log_probs = logits.log_softmax(-1)
         masked = attention_mask[index, prompt_length:] == 0
         logps.append(log_probs.gather(-1, input_ids[index, prompt_length:, None])[..., 0].masked_fill(masked, 0))
-        if entropy:
-            entropies.append(-(log_probs.exp() * log_probs).sum(-1).masked_fill(masked, 0))
+        if entropy:  # a metric, and a mask with top_entropy_quantile: never differentiated, so kept off the graph
+            with torch.no_grad():
+                entropies.append(-(log_probs.exp() * log_probs).sum(-1).masked_fill(masked, 0))
         order += rows
     restore = torch.argsort(torch.tensor(order, device=input_ids.device))
     return torch.cat(logps)[restore], torch.cat(entropies)[restore] if entropy else None
