@@ -21,13 +21,15 @@ The recipe, the same for every arm (only who labels differs):
   of them, balanced over the arm's labels unless `--no-balance`;
 - `train_sft` (CPU profile: LoRA r16 on every projection, merged; `--full` for full
   fine-tuning), label-only completions ("Relevance Label: N ##"); `--rank-loss W` adds a
-  pairwise loss between one question's documents (`SFTSettings.rank_loss_weight`).
+  pairwise loss between one question's documents (`SFTSettings.rank_loss_weight`);
+  `--soft-labels` trains a teacher's label digit toward its label probabilities
+  (`SFTSettings.soft_labels`).
 
 Test sets: the DL19 test half (BM25 top `--depth`), and with `--noveleval` NovelEval's 21
 questions too (then part of the 13-gram check, never trained on).
 
-Systems: BM25 (the run itself), all-MiniLM-L6-v2 cosine, SmolLM2 untrained and each arm's
-student, both through the project's label-only reranker (`core.rerank`, label probabilities in
+Systems: BM25 (the run itself), all-MiniLM-L6-v2 cosine, SmolLM2 untrained, each arm's
+student and, with `--teacher-zero-shot`, the 1.5B teacher itself, all through the project's label-only reranker (`core.rerank`, label probabilities in
 float32 by default). The reranker ranks by (label, expected label, BM25); the table also shows
 each model ranked by its expected label alone. nDCG@10 (ir_measures, graded qrels) with a
 two-sided paired t-test against BM25 over the test queries. A finished training run with the
@@ -270,8 +272,10 @@ def main() -> None:
     parser.add_argument("--scheduler", default="constant_with_warmup", help="learning-rate schedule (a transformers lr_scheduler_type)")
     parser.add_argument("--warmup-ratio", type=float, default=0.03)
     parser.add_argument("--eval-checkpoints", action="store_true", help="also score every saved checkpoint (full fine-tuning): a learning curve")
+    parser.add_argument("--soft-labels", action="store_true", help="train the label digit toward the teacher's label probabilities (people's labels stay hard)")
     parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
     parser.add_argument("--score-dtype", default="float32", help="student dtype when reranking (label probabilities are read from it)")
+    parser.add_argument("--teacher-zero-shot", action="store_true", help="also rerank with the 1.5B teacher itself, label-only (about 0.2 pairs/s here)")
     parser.add_argument("--skip-baselines", action="store_true", help="no untrained SmolLM2 (minutes a test set; MiniLM, seconds, always runs)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads; on a shared 2-core machine 1 avoids OpenMP spin-waiting")
     parser.add_argument("--seed", type=int, default=0)
@@ -299,6 +303,8 @@ def main() -> None:
         table.add("all-MiniLM-L6-v2 cosine", retrieval.cosine_rerank(table.queries, table.bench.documents, table.first_stage, depth=args.depth))
         if not args.skip_baselines:
             table.add_model("SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args.depth, args.score_dtype)
+        if args.teacher_zero_shot:  # the teacher itself, label-only: what its students are distilled from
+            table.add_model("Qwen2.5-Coder-1.5B zero-shot", models.resolve_model(models.QWEN_CODER), args.depth, args.score_dtype)
 
     candidates = per_query_cap(train_candidates(bench, run, train_q, args.train_depth), bench.qrels, args.per_query, args.seed)
     grades = human_grades(candidates, bench.qrels)
@@ -328,11 +334,11 @@ def main() -> None:
         settings = SFTSettings.cpu_profile(
             max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=micro, learning_rate=args.lr, rank_loss_weight=args.rank_loss,
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
-            lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4,
+            lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4, soft_labels=args.soft_labels,
         )  # fmt: skip
         extra = "".join(f"-{site.split('.')[0]}{args.se_questions}" for site in args.stackexchange)
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
-               f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{f'-q{args.per_query}' if args.per_query else ''}{extra}")  # fmt: skip
+               f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
@@ -341,6 +347,7 @@ def main() -> None:
             "examples": len(rows), "trained_on": dict(Counter(r["label"] for r in chosen)), "steps": steps,
             "loss_first_last": [loss[0], loss[-1]] if loss else None, "train_s": round(time.perf_counter() - t),
             "train_runtime_s": manifest["metrics"].get("train_runtime_s"),
+            "labels_vs_people": metrics.label_agreement([grades[j["pair_id"]] for j in judgments], [j["label"] for j in judgments]),
         }  # fmt: skip
         print(f"  {arm}: {json.dumps(facts[arm])}", flush=True)
         checkpoints = []

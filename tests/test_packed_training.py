@@ -289,3 +289,49 @@ def test_sft_with_a_ranking_loss_adds_it_to_the_token_loss_per_question(tiny_mod
         assert loss.item() == pytest.approx(token.item() + 0.5 * rank.item(), rel=1e-4)
     trainer.train()
     assert any("rank_loss" in entry for entry in trainer.state.log_history)
+
+
+def test_soft_label_nll_scores_each_digit_against_its_teachers_probabilities():
+    import math
+
+    import torch
+    import torch.nn.functional as F
+
+    from reasonrank_assets.core.training.sft import soft_label_nll
+
+    label_ids, vocab = [7, 8, 9], 12
+    targets = torch.tensor([3, 8, 4, 3, 7, 4])  # two answers: "Label", digit, "##"
+    answer = torch.tensor([0, 0, 0, 1, 1, 1])
+    logits = torch.randn(6, vocab, generator=torch.Generator().manual_seed(0))
+    nll = F.cross_entropy(logits, targets, reduction="none")
+    probs = torch.tensor([[0.2, 0.5, 0.3], [math.nan] * 3])  # answer 1 has no teacher probabilities: its hard label stays
+    got = soft_label_nll(nll, logits, targets, answer, probs, label_ids)
+    expected = -(probs[0] * logits[1].log_softmax(-1)[label_ids]).sum()
+    assert got[1].item() == pytest.approx(expected.item(), rel=1e-6)
+    assert torch.equal(got[[0, 2, 3, 4, 5]], nll[[0, 2, 3, 4, 5]])
+    one_hot = soft_label_nll(nll, logits, targets, answer, torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]), label_ids)
+    torch.testing.assert_close(one_hot, nll)  # a certain teacher is the hard label
+
+
+@pytest.mark.slow
+def test_sft_with_soft_labels_trains_the_digit_toward_the_teachers_probabilities(tiny_model_dir, tmp_path):
+    import torch
+
+    from reasonrank_assets.core.training.sft import answer_logits, label_digit_positions, soft_label_nll
+
+    rows = [{**r, "label_probs": [0.1, 0.3, 0.6] if r["label"] == 2 else None} for r in _ranked_examples()]
+    settings = tiny_sft(tiny_model_dir, per_device_batch_size=4, effective_batch_size=4, dtype="float32", soft_labels=True, max_steps=1)
+    trainer = build_sft_trainer(rows, settings, tmp_path)
+    batch = next(iter(trainer.get_train_dataloader()))
+    assert batch["label_probs"].shape == (len(batch["cu_seq_lens_q"]) - 1, 3)  # a row per packed example
+    known = ~batch["label_probs"].isnan().any(-1)
+    assert 0 < known.sum() < len(known)
+    with torch.no_grad():
+        loss = trainer.compute_loss(trainer.model, dict(batch))
+        logits, targets, answer, _ = answer_logits(trainer.model, dict(batch))
+        nll = torch.nn.functional.cross_entropy(logits, targets, reduction="none")
+        soft = soft_label_nll(nll, logits, targets, answer, batch["label_probs"], trainer.label_ids)
+    digits = label_digit_positions(targets, answer, torch.tensor(trainer.label_ids))
+    assert all(bool(known[a]) == (int(targets[p]) == trainer.label_ids[2]) for a, p in digits.items())  # each answer's own probabilities
+    assert loss.item() == pytest.approx(soft.mean().item(), rel=1e-4) and loss.item() != pytest.approx(nll.mean().item(), rel=1e-4)
+    trainer.train()

@@ -11,6 +11,7 @@ CREATE TABLE training_examples (
     completion VARCHAR NOT NULL,        -- target: explanation + '\nRelevance Label: N ##', or the queries one per line
     label INTEGER,                      -- relevance: the teacher's label 0/1/2; NULL for queries
     parse_status VARCHAR,               -- relevance: how the teacher's label was read (ok, label_word, forced)
+    label_probs DOUBLE[],               -- relevance: the teacher's P(0), P(1), P(2) at its label; NULL if unknown (people's labels)
     approx_tokens INTEGER NOT NULL,     -- prompt + completion length (tokenizer tokens, or characters / 4 without one)
     PRIMARY KEY (example_id)
 );

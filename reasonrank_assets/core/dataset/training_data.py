@@ -276,7 +276,7 @@ def build_training_examples(
             continue
         build.add("relevance", question, split_of(*rep_key, config), prompts.relevance_messages(question["text"], document),
                   prompts.relevance_completion(judgment["explanation"], judgment["label"]), url=judgment["url"],
-                  label=judgment["label"], parse_status=judgment["parse_status"])
+                  label=judgment["label"], parse_status=judgment["parse_status"], label_probs=judgment.get("label_probs"))
 
     if config.include_queries_task:
         _add_query_examples(build, search_queries, by_key, representative, config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,16 +58,19 @@ def training_set_version(examples: Sequence[dict]) -> str:
     """Content hash of the rows that matter to training (order-independent)."""
     digest = hashlib.sha256()
     for key in sorted(
-        json.dumps([e["example_id"], e["split"], e["task"], e["prompt"], e["completion"]], ensure_ascii=False)
+        json.dumps([e["example_id"], e["split"], e["task"], e["prompt"], e["completion"]] + ([[float(p) for p in e["label_probs"]]] if e.get("label_probs") is not None else []), ensure_ascii=False)
         for e in examples
     ):
         digest.update(key.encode())
     return digest.hexdigest()[:16]
 
 
-def conversational(examples: Sequence[dict], split: str, tasks: Sequence[str]) -> list[dict]:
+def conversational(examples: Sequence[dict], split: str, tasks: Sequence[str], label_probs: bool = False) -> list[dict]:
+    """TRL's prompt-completion rows; with `label_probs`, each with its teacher's P(0), P(1), P(2)
+    (NaN where the example has none: a queries answer, a person's label)."""
     return [
         {"prompt": prompt_messages(e), "completion": [{"role": "assistant", "content": e["completion"]}]}
+        | ({"label_probs": [float(p) for p in e["label_probs"]] if e.get("label_probs") is not None else [math.nan] * 3} if label_probs else {})
         for e in examples
         if e["split"] == split and e["task"] in tasks
     ]

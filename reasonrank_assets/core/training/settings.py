@@ -78,6 +78,10 @@ class SFTSettings(ModelSettings, ScheduleSettings):
         0.0, "weight of a pairwise (RankNet) loss between one question's documents beside the token loss; "
         "each micro-batch (per_device_batch_size) is then one question's (0: off)"
     )
+    soft_labels: bool = setting(
+        False, "train a relevance answer's label digit toward the teacher's P(0), P(1), P(2) (training_examples.label_probs) "
+        "instead of its arg-max label alone; answers without them keep the hard label"
+    )
 
     @classmethod
     def cpu_profile(cls, **overrides) -> SFTSettings:

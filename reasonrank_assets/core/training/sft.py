@@ -39,10 +39,10 @@ def build_sft_trainer(
     SFTTrainer = sft_trainer_class()
     check_examples(examples)
     ordered = question_runs(examples, settings.tasks, settings.per_device_batch_size, settings.seed) if settings.rank_loss_weight else examples
-    train_rows = conversational(ordered, "train", settings.tasks)
+    train_rows = conversational(ordered, "train", settings.tasks, label_probs=settings.soft_labels)
     if not train_rows:
         raise ValueError(f"no training examples with split 'train' and task in {list(settings.tasks)}")
-    eval_rows = conversational(examples, "validation", settings.tasks)
+    eval_rows = conversational(examples, "validation", settings.tasks, label_probs=settings.soft_labels)
     base_path = resolve_model(settings.base_model)
     model, tokenizer = runs.load_student(base_path, load_in_4bit=settings.load_in_4bit, dtype=settings.dtype)
     trainer = SFTTrainer(
@@ -54,8 +54,10 @@ def build_sft_trainer(
         processing_class=tokenizer,
         peft_config=runs.lora_config(settings),
     )
-    if settings.rank_loss_weight:
-        trainer.rank_loss_weight, trainer.label_ids = settings.rank_loss_weight, label_token_ids(tokenizer)[1]
+    if settings.rank_loss_weight or settings.soft_labels:
+        trainer.rank_loss_weight, trainer.soft_labels, trainer.label_ids = settings.rank_loss_weight, settings.soft_labels, label_token_ids(tokenizer)[1]
+    if settings.soft_labels:
+        trainer.data_collator = SoftLabelCollator(trainer.data_collator)
     return runs.attach_progress(runs.lora_inputs_in_autocast(trainer), progress)
 
 
@@ -91,8 +93,7 @@ def pairwise_rank_loss(logits, targets, answer, label_ids: Sequence[int]):
     import torch.nn.functional as F
 
     ids = torch.tensor(list(label_ids), device=logits.device)
-    digit = torch.isin(targets, ids).nonzero().flatten()
-    last = {int(answer[i]): int(i) for i in digit}  # positions ascend: the last digit of each answer wins
+    last = label_digit_positions(targets, answer, ids)
     if len(last) < 2:
         return logits.sum() * 0.0
     positions = torch.tensor(list(last.values()), device=logits.device)
@@ -103,6 +104,32 @@ def pairwise_rank_loss(logits, targets, answer, label_ids: Sequence[int]):
     if not better.any():
         return logits.sum() * 0.0
     return F.softplus(-RANKNET_SCALE * (scores[:, None] - scores[None, :]))[better].mean()
+
+
+def label_digit_positions(targets, answer, ids) -> dict[int, int]:
+    """{answer index: the position of its label digit}: the last label token it is trained on."""
+    import torch
+
+    digit = torch.isin(targets, ids).nonzero().flatten()
+    return {int(answer[i]): int(i) for i in digit}  # positions ascend: the last digit of each answer wins
+
+
+def soft_label_nll(nll, logits, targets, answer, label_probs, label_ids: Sequence[int]):
+    """The per-token NLLs with each answer's label digit scored as the cross-entropy against its
+    teacher's P(0), P(1), P(2) (`label_probs`: one row per answer; NaN where it has none, whose
+    digit keeps the hard label's NLL)."""
+    import torch
+
+    ids = torch.tensor(list(label_ids), device=logits.device)
+    last = label_digit_positions(targets, answer, ids)
+    if not last:
+        return nll
+    owners = torch.tensor(list(last), device=logits.device)
+    positions = torch.tensor(list(last.values()), device=logits.device)
+    target = label_probs.to(logits.device)[owners]
+    known = ~target.isnan().any(-1)
+    soft = -(target.nan_to_num(0.0) * logits[positions].log_softmax(-1)[:, ids]).sum(-1)
+    return nll.index_put((positions[known],), soft[known])
 
 
 def train_sft(
@@ -188,11 +215,18 @@ def sft_trainer_class():
     from trl import SFTTrainer
 
     class CompletionSFTTrainer(SFTTrainer):
-        rank_loss_weight: float = 0.0  # build_sft_trainer sets it (and label_ids) from the settings
+        rank_loss_weight: float = 0.0  # build_sft_trainer sets these (and label_ids) from the settings
+        soft_labels: bool = False
         label_ids: Sequence[int] = ()
 
+        def _set_signature_columns_if_needed(self):
+            super()._set_signature_columns_if_needed()
+            if self.soft_labels and "label_probs" not in self._signature_columns:
+                self._signature_columns = [*self._signature_columns, "label_probs"]
+
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-            if return_outputs or not (self.args.use_cpu or self.rank_loss_weight):
+            label_probs = inputs.pop("label_probs", None)  # SoftLabelCollator's; evaluation keeps the hard labels
+            if return_outputs or not (self.args.use_cpu or self.rank_loss_weight or label_probs is not None):
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
             import torch.nn.functional as F
 
@@ -200,6 +234,8 @@ def sft_trainer_class():
             tokens = inputs["attention_mask"].sum() if "attention_mask" in inputs else inputs["input_ids"].numel()
             logits, targets, answer, _ = answer_logits(model, inputs)
             nll = F.cross_entropy(logits, targets, reduction="none")
+            if label_probs is not None:
+                nll = soft_label_nll(nll, logits, targets, answer, label_probs, self.label_ids)
             loss = nll.sum() / (max(len(nll), 1) if num_items_in_batch is None else num_items_in_batch)
             if self.args.average_tokens_across_devices and num_items_in_batch is not None:
                 loss = loss * self.accelerator.num_processes
@@ -216,3 +252,19 @@ def sft_trainer_class():
             return loss
 
     return CompletionSFTTrainer
+
+
+class SoftLabelCollator:
+    """TRL's collator, with each example's teacher label probabilities beside the batch, one row
+    per example in the batch's order (an answer's index, as `answer_logits` numbers them)."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def __call__(self, features):
+        import torch
+
+        label_probs = torch.tensor([f.pop("label_probs") for f in features], dtype=torch.float32)
+        batch = self.base(features)
+        batch["label_probs"] = label_probs
+        return batch
