@@ -14,7 +14,7 @@ from typing import Any
 from reasonrank_assets.core.training import rewards, runs
 from reasonrank_assets.core.training.examples import prompt_messages, relevance_pairs, to_dataset, training_set_version
 from reasonrank_assets.core.training.settings import RefineSettings, SFTSettings
-from reasonrank_assets.core.training.sft import answer_token_nll, sft_config, sft_trainer_class
+from reasonrank_assets.core.training.sft import ColumnCollator, answer_token_nll, sft_config, sft_trainer_class
 
 
 def reward_weighted_training_items(
@@ -52,20 +52,10 @@ def weighted_sft_trainer_class():
     """SFTTrainer whose loss is mean over the batch of weight^3 x the answer's mean token NLL."""
     import torch
 
-    class WeightedCollator:
-        def __init__(self, base):
-            self.base = base
-
-        def __call__(self, features):
-            weights = torch.tensor([f.pop("weight") for f in features], dtype=torch.float32)
-            batch = self.base(features)
-            batch["weights"] = weights
-            return batch
-
     class RewardWeightedTrainer(sft_trainer_class()):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self.data_collator = WeightedCollator(self.data_collator)
+            self.data_collator = ColumnCollator(self.data_collator, "weight", "weights")
 
         def _set_signature_columns_if_needed(self):
             self._signature_columns = ["input_ids", "labels", "weight"]

@@ -57,7 +57,7 @@ def build_sft_trainer(
     if settings.rank_loss_weight or settings.soft_labels:
         trainer.rank_loss_weight, trainer.soft_labels, trainer.label_ids = settings.rank_loss_weight, settings.soft_labels, label_token_ids(tokenizer)[1]
     if settings.soft_labels:
-        trainer.data_collator = SoftLabelCollator(trainer.data_collator)
+        trainer.data_collator = ColumnCollator(trainer.data_collator, "label_probs")
     return runs.attach_progress(runs.lora_inputs_in_autocast(trainer), progress)
 
 
@@ -225,7 +225,7 @@ def sft_trainer_class():
                 self._signature_columns = [*self._signature_columns, "label_probs"]
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-            label_probs = inputs.pop("label_probs", None)  # SoftLabelCollator's; evaluation keeps the hard labels
+            label_probs = inputs.pop("label_probs", None)  # ColumnCollator's; evaluation keeps the hard labels
             if return_outputs or not (self.args.use_cpu or self.rank_loss_weight or label_probs is not None):
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
             import torch.nn.functional as F
@@ -254,17 +254,18 @@ def sft_trainer_class():
     return CompletionSFTTrainer
 
 
-class SoftLabelCollator:
-    """TRL's collator, with each example's teacher label probabilities beside the batch, one row
-    per example in the batch's order (an answer's index, as `answer_logits` numbers them)."""
+class ColumnCollator:
+    """TRL's collator, with one numeric column of the examples (`label_probs`, `weight`) taken out
+    of them and put beside the batch as a float tensor under `key`, a row per example in the
+    batch's order (an answer's index, as `answer_logits` numbers them)."""
 
-    def __init__(self, base):
-        self.base = base
+    def __init__(self, base, column: str, key: str | None = None):
+        self.base, self.column, self.key = base, column, key or column
 
     def __call__(self, features):
         import torch
 
-        label_probs = torch.tensor([f.pop("label_probs") for f in features], dtype=torch.float32)
+        values = torch.tensor([f.pop(self.column) for f in features], dtype=torch.float32)
         batch = self.base(features)
-        batch["label_probs"] = label_probs
+        batch[self.key] = values
         return batch
