@@ -29,9 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import distill  # noqa: E402
 
-from reasonrank_assets.core import models, prompts  # noqa: E402
-from reasonrank_assets.core.evaluation import benchmarks, metrics, retrieval  # noqa: E402
-from reasonrank_assets.core.labels import label_token_ids  # noqa: E402
+from reasonrank_assets.core import models  # noqa: E402
+from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval  # noqa: E402
 
 LAYERS = (10, 20, 30)
 RIDGE = (1.0, 10.0, 100.0, 1000.0, 10000.0)
@@ -45,16 +44,14 @@ def features(hits, query, text, path: Path):
         return torch.load(path)
     from reasonrank_assets.core import generation
 
-    model, tokenizer = models.load_causal_lm(models.resolve_model(models.SMOLLM2), dtype="float32", device="cpu")
-    prefix, label_ids = label_token_ids(tokenizer)
+    reranker = rerank.Reranker.from_pretrained(models.resolve_model(models.SMOLLM2), mode="label_only", dtype="float32", device="cpu")
+    backend = reranker.backend  # its own prompts: chat template, then the label prefix
+    model, label_ids = backend.model, backend.label_ids
     states, logits, started = [], [], time.time()
     for start in range(0, len(hits), 16):
         batch = hits[start : start + 16]
-        rows = []
-        for h in batch:
-            chat = tokenizer.apply_chat_template(prompts.relevance_messages(query[h["query_id"]], text[h["doc_id"]][: prompts.MAX_DOC_CHARS]), add_generation_prompt=True, tokenize=False)
-            rows.append(tokenizer(chat, add_special_tokens=False)["input_ids"] + prefix)
-        ids, mask = generation.left_padded(rows, tokenizer.pad_token_id)
+        rows = [backend.prompt_ids(query[h["query_id"]], text[h["doc_id"]], reranker.settings) for h in batch]
+        ids, mask = generation.left_padded(rows, backend.pad_id)
         with torch.inference_mode():
             out = model(input_ids=ids, attention_mask=mask, output_hidden_states=True, logits_to_keep=1)
         states.append(torch.stack([out.hidden_states[k][:, -1] for k in LAYERS], 1))

@@ -58,7 +58,7 @@ def training_set_version(examples: Sequence[dict]) -> str:
     """Content hash of the rows that matter to training (order-independent)."""
     digest = hashlib.sha256()
     for key in sorted(
-        json.dumps([e["example_id"], e["split"], e["task"], e["prompt"], e["completion"]] + ([[float(p) for p in e["label_probs"]]] if e.get("label_probs") is not None else []), ensure_ascii=False)
+        json.dumps([e["example_id"], e["split"], e["task"], e["prompt"], e["completion"]] + ([probs] if (probs := teacher_label_probs(e)) else []), ensure_ascii=False)
         for e in examples
     ):
         digest.update(key.encode())
@@ -70,10 +70,16 @@ def conversational(examples: Sequence[dict], split: str, tasks: Sequence[str], l
     (NaN where the example has none: a queries answer, a person's label)."""
     return [
         {"prompt": prompt_messages(e), "completion": [{"role": "assistant", "content": e["completion"]}]}
-        | ({"label_probs": [float(p) for p in e["label_probs"]] if e.get("label_probs") is not None else [math.nan] * 3} if label_probs else {})
+        | ({"label_probs": teacher_label_probs(e) or [math.nan] * 3} if label_probs else {})
         for e in examples
         if e["split"] == split and e["task"] in tasks
     ]
+
+
+def teacher_label_probs(example: dict) -> list[float] | None:
+    """The example's P(0), P(1), P(2) from its teacher as plain floats (a DuckDB row holds numpy's), or None."""
+    probs = example.get("label_probs")
+    return None if probs is None else [float(p) for p in probs]
 
 
 def to_dataset(rows: list[dict]):
