@@ -3,6 +3,7 @@ TREC DL 2019, every system on the same candidates, one table.
 
     .venv/bin/python benchmarks/distill.py                                   # BM25, MiniLM, untrained, oracle
     .venv/bin/python benchmarks/distill.py --arms oracle self_taught teacher_1.5b --depth 100
+    .venv/bin/python benchmarks/distill.py --arms written oracle --init written --teacher-questions 384
 
 Data: ../shared/data/trec-dl-2019 (43 queries, the published Anserini BM25 top-100 with passage
 texts, graded qrels). The queries split by id (sorted, alternating) into a train half (22) and
@@ -15,7 +16,9 @@ The recipe, the same for every arm (only who labels differs):
 - labels: `oracle` = people (qrels 0-3 mapped to 0/1/2); `self_taught` = SmolLM2-135M-Instruct
   as its own teacher; `teacher_1.5b` = Qwen2.5-Coder-1.5B-Instruct (`core.models.QWEN_CODER`).
   Teachers answer label-only by default (`--teacher-max-tokens 0`: the label read from their
-  label probabilities, cached in the project's answer cache);
+  label probabilities, cached in the project's answer cache); `written` = no human label at all
+  (InPars-style): the 1.5B teacher writes a question for `--teacher-questions` passages of the
+  train half's BM25 pools (`teacher_questions`), its passage a 2 and another of its pool a 0;
 - `training_data.build_training_examples` (the asset's function) makes the rows, decontaminated
   with its 13-gram check against every test-half query and candidate passage; then `--train-pairs`
   of them, balanced over the arm's labels unless `--no-balance`;
@@ -23,7 +26,7 @@ The recipe, the same for every arm (only who labels differs):
   fine-tuning), label-only completions ("Relevance Label: N ##"); `--rank-loss W` adds a
   pairwise loss between one question's documents (`SFTSettings.rank_loss_weight`);
   `--soft-labels` trains a teacher's label digit toward its label probabilities
-  (`SFTSettings.soft_labels`).
+  (`SFTSettings.soft_labels`); with `--init ARM`, the arms after ARM start from its student.
 
 Test sets: the DL19 test half (BM25 top `--depth`), and with `--noveleval` NovelEval's 21
 questions too (then part of the 13-gram check, never trained on).
@@ -53,15 +56,15 @@ SHARED = ROOT.parent / "shared" / "data"
 DATA = SHARED / "trec-dl-2019"
 SITE = "dl19"
 HUMAN_TO_TEACHER = {0: 0, 1: 1, 2: 2, 3: 2}
-ARMS = ("oracle", "self_taught", "teacher_1.5b")
+ARMS = ("oracle", "self_taught", "teacher_1.5b", "written")
 
 from reasonrank_assets.core import models, prompts  # noqa: E402
 from reasonrank_assets.core.dataset import training_data
 from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval
-from reasonrank_assets.core.teacher.backends import make_teacher
-from reasonrank_assets.core.teacher.cache import AnswerCache
-from reasonrank_assets.core.teacher.settings import TeacherSettings
-from reasonrank_assets.core.teacher.tasks import judge_pairs
+from reasonrank_assets.core.teacher.backends import Teacher, make_teacher
+from reasonrank_assets.core.teacher.cache import AnswerCache, cache_key
+from reasonrank_assets.core.teacher.settings import QUERIES, Prompt, TeacherSettings
+from reasonrank_assets.core.teacher.tasks import answer_prompts, judge_pairs
 from reasonrank_assets.core.training.settings import SFTSettings
 from reasonrank_assets.core.training.sft import question_runs, train_sft
 
@@ -112,8 +115,9 @@ def human_grades(pairs: list[dict], qrels: list[dict]) -> dict[str, int]:
     return {p["pair_id"]: HUMAN_TO_TEACHER[grade[(str(p["question_id"]), p["url"])]] for p in pairs}
 
 
-def human_judgments(pairs: list[dict], grades: dict[str, int]) -> list[dict]:
-    """The oracle's `teacher_judgments`: people's grades, no explanation."""
+def given_judgments(pairs: list[dict], grades: dict[str, int]) -> list[dict]:
+    """`teacher_judgments` rows of labels known beforehand (people's for the oracle, by
+    construction for the written questions), no explanation."""
     return [{**p, "label": grades[p["pair_id"]], "explanation": "", "parse_status": prompts.OK} for p in pairs]
 
 
@@ -169,6 +173,60 @@ def teacher_judgments(pairs: list[dict], model: str, max_tokens: int, cache_dir:
     config = TeacherSettings(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8)
     with AnswerCache(cache_dir) as cache:
         return judge_pairs(pairs, make_teacher(config), cache, summary=summary)
+
+
+QUESTION_PROMPT = ("Passage:\n{passage}\n\nWrite one specific web search question that this passage answers. "
+                   "Reply with the question only, under 15 words.")
+
+
+def question_writer() -> Teacher:
+    """The 1.5B teacher as it writes questions (these settings are part of each answer's cache key)."""
+    return make_teacher(TeacherSettings(backend="transformers", model=models.QWEN_CODER, query_max_tokens=32, batch_size=16, dtype="float32"))
+
+
+def teacher_questions(bench, run: list[dict], train_q: set[str], n: int, teacher: Teacher, cache_dir: Path, seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """Training pairs with no human label (InPars-style): a teacher writes a question for
+    `n` passages of the train half's BM25 pools (round-robin over its queries, none in a test
+    query's pool); (its question, that passage) is a 2 and (its question, another passage of the
+    same pool, drawn at random) a 0. Answers go through the project's answer cache, so an
+    interrupted run asks only what is missing. (candidate pairs, questions, grades)."""
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    taken = {h["doc_id"] for h in run if h["query_id"] not in train_q}
+    pools: dict[str, list[str]] = {}
+    for h in run:
+        if h["query_id"] in train_q and h["doc_id"] not in taken:
+            pools.setdefault(h["query_id"], []).append(h["doc_id"])
+    rng = random.Random(seed)
+    queues = {q: rng.sample(pool, len(pool)) for q, pool in sorted(pools.items(), key=lambda kv: int(kv[0]))}
+    chosen: list[tuple[str, str]] = []  # (pool query, passage)
+    while len(chosen) < n and any(queues.values()):
+        for q, queue in queues.items():
+            if queue and len(chosen) < n:
+                chosen.append((q, queue.pop()))
+    items = [Prompt(cache_key(teacher.model, QUERIES, m, teacher.settings(QUERIES)), QUERIES, m)
+             for m in ([{"role": "user", "content": QUESTION_PROMPT.format(passage=prompts.truncate_document(text[doc]))}] for _, doc in chosen)]
+
+    def progress(answered: int, total: int) -> None:
+        if answered % 16 == 0 or answered == total:
+            print(f"    teacher questions: {answered}/{total}", flush=True)
+
+    with AnswerCache(cache_dir) as cache:
+        answers = answer_prompts(items, teacher, cache, progress=progress)
+    pairs, questions, grades = [], [], {}
+    for number, ((q, doc), item) in enumerate(zip(chosen, items)):
+        answer = answers[item.key].text or ""
+        question = answer.strip().splitlines()[0].strip().strip('"') if answer.strip() else ""
+        if not question:
+            continue
+        negative = rng.choice([d for d in pools[q] if d != doc])
+        question_id = 10_000_000 + number  # apart from every DL19 query id
+        questions.append({"site": "written", "question_id": question_id, "text": question})
+        for passage, grade in ((doc, 2), (negative, 0)):
+            pair = {"site": "written", "pair_id": f"written:{number}:{passage}", "question_id": question_id, "question": question,
+                    "url": passage, "document": text[passage], "source": "teacher_question"}
+            pairs.append(pair)
+            grades[pair["pair_id"]] = grade
+    return pairs, questions, grades
 
 
 def select(rows: list[dict], n: int, balance: bool, seed: int) -> list[dict]:
@@ -254,6 +312,10 @@ def test_sets(args, bench, run, test_q: set[str]) -> list[Table]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--arms", nargs="*", default=["oracle"], choices=ARMS)
+    parser.add_argument("--teacher-questions", type=int, default=0, metavar="N",
+                        help="arm `written`: the 1.5B teacher writes questions for N train-half passages (no human label; about 5 s each here)")
+    parser.add_argument("--init", choices=ARMS, default=None,
+                        help="the arms after this one start their SFT from its student (e.g. --arms written oracle --init written)")
     parser.add_argument("--depth", type=int, default=20, help="BM25 hits reranked per test query")
     parser.add_argument("--train-depth", type=int, default=100, help="BM25 hits per train query that may become training pairs")
     parser.add_argument("--per-query", type=int, default=0, help="at most this many DL19 training pairs a query, over its grades (0: all)")
@@ -314,10 +376,19 @@ def main() -> None:
         candidates, questions, grades = candidates + site_pairs, questions + site_questions, {**grades, **site_grades}
     data_config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
     facts: dict = {"candidates": len(candidates), "train_queries": len(questions), "by_site": dict(Counter(c["site"] for c in candidates))}
+    if "written" in args.arms:
+        if args.teacher_questions <= 0:
+            raise SystemExit("the arm `written` needs --teacher-questions N")
+        written = teacher_questions(bench, run, train_q, args.teacher_questions, question_writer(), args.work / "teacher_cache", args.seed)
+    start = None  # the checkpoint SFT starts from (None: the base student)
     for arm in args.arms:
         summary: dict = {}
+        arm_questions = questions
         if arm == "oracle":
-            judgments = human_judgments(candidates, grades)
+            judgments = given_judgments(candidates, grades)
+        elif arm == "written":
+            pairs, arm_questions, written_grades = written
+            judgments = given_judgments(pairs, written_grades)
         else:
             name = models.SMOLLM2 if arm == "self_taught" else models.QWEN_CODER
             try:
@@ -326,7 +397,7 @@ def main() -> None:
                 print(f"  {arm}: skipped, the teacher is not installed: {error}", flush=True)
                 continue
             judgments = teacher_judgments(candidates, name, args.teacher_max_tokens, args.work / "teacher_cache", summary)
-        rows, report = training_data.build_training_examples(judgments, questions, [], contamination, data_config)
+        rows, report = training_data.build_training_examples(judgments, arm_questions, [], contamination, data_config)
         chosen = select(rows, args.train_pairs, args.balance, args.seed)
         micro = args.micro_batch or args.batch
         seen = len(question_runs(chosen, ("relevance",), micro, args.seed)) if args.rank_loss else len(chosen)  # a question's runs are topped up
@@ -335,10 +406,12 @@ def main() -> None:
             max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=micro, learning_rate=args.lr, rank_loss_weight=args.rank_loss,
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
             lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4, soft_labels=args.soft_labels,
+            **({"base_model": start[1]} if start else {}),
         )  # fmt: skip
         extra = "".join(f"-{site.split('.')[0]}{args.se_questions}" for site in args.stackexchange)
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
-               f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}")  # fmt: skip
+               f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}"
+               f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{f'-from-{start[0]}' if start else ''}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
@@ -347,7 +420,7 @@ def main() -> None:
             "examples": len(rows), "trained_on": dict(Counter(r["label"] for r in chosen)), "steps": steps,
             "loss_first_last": [loss[0], loss[-1]] if loss else None, "train_s": round(time.perf_counter() - t),
             "train_runtime_s": manifest["metrics"].get("train_runtime_s"),
-            "labels_vs_people": metrics.label_agreement([grades[j["pair_id"]] for j in judgments], [j["label"] for j in judgments]),
+            "labels_vs_people": None if arm == "written" else metrics.label_agreement([grades[j["pair_id"]] for j in judgments], [j["label"] for j in judgments]),
         }  # fmt: skip
         print(f"  {arm}: {json.dumps(facts[arm])}", flush=True)
         checkpoints = []
@@ -357,6 +430,8 @@ def main() -> None:
         for table in tables:
             for name, path in [*checkpoints, (f"{arm} student ({tag})", manifest["checkpoint"])]:
                 table.add_model(name, path, args.depth, args.score_dtype)
+        if arm == args.init:
+            start = (tag, manifest["checkpoint"])
 
     for table in tables:
         table.print()

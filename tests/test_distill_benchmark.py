@@ -28,7 +28,7 @@ def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared
     test_texts = [q["query"] for q in bench.queries if q["query_id"] in test_q]
     test_texts += [text[r["doc_id"]] for r in run if r["query_id"] in test_q and r["rank"] <= 20]
     pairs = distill.train_candidates(bench, run, train_q, 100)
-    judgments = distill.human_judgments(pairs, distill.human_grades(pairs, bench.qrels))
+    judgments = distill.given_judgments(pairs, distill.human_grades(pairs, bench.qrels))
     grades = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in bench.qrels}
     assert all(j["label"] == min(grades[(str(j["question_id"]), j["url"])], 2) for j in judgments)
     questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
@@ -81,3 +81,38 @@ def test_stackexchange_pairs_grade_answers_by_what_the_community_did(shared_data
             assert answer["parent_id"] != question["post_id"]  # another question's answer
         assert len(pair["document"].split()) <= distill.ANSWER_WORDS
     assert Counter(grades.values())[0] == 50  # one hard negative each
+
+
+
+def _first_words_question(messages: list[dict]) -> str:
+    """An answer as a question writer gives it: the passage's first four words as a question."""
+    passage = messages[-1]["content"].split("Passage:\n", 1)[1].split("\n\nWrite one", 1)[0]
+    return '"' + " ".join(passage.split()[:4]) + '?"\n'
+
+
+def test_teacher_written_questions_pair_their_passage_with_another_of_its_pool_and_are_asked_once(shared_data, tmp_path):
+    from openai_server import OpenAIServer
+
+    from reasonrank_assets.core.teacher.backends import make_teacher
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
+
+    distill = _distill()
+    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
+    run = retrieval.read_run(bench.run_files["bm25"], k=100)
+    train_q, _ = distill.split_queries(bench.queries)
+    text = {d["doc_id"]: d["text"] for d in bench.documents}
+    pool: dict[str, set[str]] = {}
+    for h in run:
+        pool.setdefault(h["doc_id"], set()).add(h["query_id"])
+    with OpenAIServer(answer=_first_words_question) as server:
+        teacher = lambda: make_teacher(TeacherSettings(base_url=server.url, model=server.model, api_key_env=None, concurrency=4))  # noqa: E731
+        pairs, questions, grades = distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path, seed=0)
+        assert server.answered == 30 and len(questions) == 30 and len(pairs) == 60 and set(grades) == {p["pair_id"] for p in pairs}
+        for question in questions:
+            (positive,), (negative,) = ([p for p in pairs if p["question_id"] == question["question_id"] and grades[p["pair_id"]] == g] for g in (2, 0))
+            assert question["text"] == " ".join(text[positive["url"]].split()[:4]) + "?"  # its own passage's question, unquoted
+            assert positive["question"] == negative["question"] == question["text"] and positive["url"] != negative["url"]
+            assert pool[positive["url"]] <= train_q and pool[positive["url"]] & pool[negative["url"]]  # one pool, never a test query's
+        assert len({min(pool[p["url"]]) for p in pairs if grades[p["pair_id"]] == 2}) == 22  # round-robin: every train query's pool
+        assert distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path, seed=0) == (pairs, questions, grades)
+        assert server.answered == 30  # the second run asked nothing: every answer came from the cache
