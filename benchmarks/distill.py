@@ -18,7 +18,8 @@ The recipe, the same for every arm (only who labels differs):
   Teachers answer label-only by default (`--teacher-max-tokens 0`: the label read from their
   label probabilities, cached in the project's answer cache); `written` = no human label at all
   (InPars-style): the 1.5B teacher writes a question for `--teacher-questions` passages of the
-  train half's BM25 pools (`teacher_questions`), its passage a 2 and another of its pool a 0;
+  train half's BM25 pools (`teacher_questions`), its passage a 2 and another of its pool a 0
+  (random, or with `--written-negatives bm25` the one BM25 ranks highest for the question);
 - `training_data.build_training_examples` (the asset's function) makes the rows, decontaminated
   with its 13-gram check against every test-half query and candidate passage; then `--train-pairs`
   of them, balanced over the arm's labels unless `--no-balance`;
@@ -184,11 +185,14 @@ def question_writer() -> Teacher:
     return make_teacher(TeacherSettings(backend="transformers", model=models.QWEN_CODER, query_max_tokens=32, batch_size=16, dtype="float32"))
 
 
-def teacher_questions(bench, run: list[dict], train_q: set[str], n: int, teacher: Teacher, cache_dir: Path, seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+def teacher_questions(
+    bench, run: list[dict], train_q: set[str], n: int, teacher: Teacher, cache_dir: Path, seed: int, negatives: str = "random"
+) -> tuple[list[dict], list[dict], dict[str, int]]:
     """Training pairs with no human label (InPars-style): a teacher writes a question for
     `n` passages of the train half's BM25 pools (round-robin over its queries, none in a test
     query's pool); (its question, that passage) is a 2 and (its question, another passage of the
-    same pool, drawn at random) a 0. Answers go through the project's answer cache, so an
+    same pool) a 0: drawn at random, or with `negatives="bm25"` the one BM25 ranks highest for
+    the question (a hard negative, as InPars draws them). Answers go through the project's answer cache, so an
     interrupted run asks only what is missing. (candidate pairs, questions, grades)."""
     text = {d["doc_id"]: d["text"] for d in bench.documents}
     taken = {h["doc_id"] for h in run if h["query_id"] not in train_q}
@@ -212,13 +216,19 @@ def teacher_questions(bench, run: list[dict], train_q: set[str], n: int, teacher
 
     with AnswerCache(cache_dir) as cache:
         answers = answer_prompts(items, teacher, cache, progress=progress)
+    written = {}  # number -> question
+    for number, item in enumerate(items):
+        answer = (answers[item.key].text or "").strip()
+        if answer and answer.splitlines()[0].strip().strip('"'):
+            written[number] = answer.splitlines()[0].strip().strip('"')
+    if negatives == "bm25":
+        hits = retrieval.bm25_run([{"query_id": str(i), "query": t} for i, t in written.items()], bench.documents, k=1,
+                                  candidates={str(i): [d for d in pools[chosen[i][0]] if d != chosen[i][1]] for i in written})  # fmt: skip
+        hardest = {int(h["query_id"]): h["doc_id"] for h in hits}
     pairs, questions, grades = [], [], {}
-    for number, ((q, doc), item) in enumerate(zip(chosen, items)):
-        answer = answers[item.key].text or ""
-        question = answer.strip().splitlines()[0].strip().strip('"') if answer.strip() else ""
-        if not question:
-            continue
-        negative = rng.choice([d for d in pools[q] if d != doc])
+    for number, question in written.items():
+        q, doc = chosen[number]
+        negative = hardest[number] if negatives == "bm25" else rng.choice([d for d in pools[q] if d != doc])
         question_id = 10_000_000 + number  # apart from every DL19 query id
         questions.append({"site": "written", "question_id": question_id, "text": question})
         for passage, grade in ((doc, 2), (negative, 0)):
@@ -313,7 +323,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--arms", nargs="*", default=["oracle"], choices=ARMS)
     parser.add_argument("--teacher-questions", type=int, default=0, metavar="N",
-                        help="arm `written`: the 1.5B teacher writes questions for N train-half passages (no human label; about 5 s each here)")
+                        help="arm `written`: the 1.5B teacher writes questions for N train-half passages (no human label; about 6 s each here)")
+    parser.add_argument("--written-negatives", choices=("random", "bm25"), default="random",
+                        help="arm `written`: a question's 0 is a random passage of its pool, or the one BM25 ranks highest")
     parser.add_argument("--init", choices=ARMS, default=None,
                         help="the arms after this one start their SFT from its student (e.g. --arms written oracle --init written)")
     parser.add_argument("--depth", type=int, default=20, help="BM25 hits reranked per test query")
@@ -379,7 +391,7 @@ def main() -> None:
     if "written" in args.arms:
         if args.teacher_questions <= 0:
             raise SystemExit("the arm `written` needs --teacher-questions N")
-        written = teacher_questions(bench, run, train_q, args.teacher_questions, question_writer(), args.work / "teacher_cache", args.seed)
+        written = teacher_questions(bench, run, train_q, args.teacher_questions, question_writer(), args.work / "teacher_cache", args.seed, args.written_negatives)
     start = None  # the checkpoint SFT starts from (None: the base student)
     for arm in args.arms:
         summary: dict = {}
@@ -411,7 +423,7 @@ def main() -> None:
         extra = "".join(f"-{site.split('.')[0]}{args.se_questions}" for site in args.stackexchange)
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
                f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}"
-               f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{f'-from-{start[0]}' if start else ''}")  # fmt: skip
+               f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{'-bm25neg' if arm == 'written' and args.written_negatives == 'bm25' else ''}{f'-from-{start[0]}' if start else ''}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]

@@ -116,3 +116,26 @@ def test_teacher_written_questions_pair_their_passage_with_another_of_its_pool_a
         assert len({min(pool[p["url"]]) for p in pairs if grades[p["pair_id"]] == 2}) == 22  # round-robin: every train query's pool
         assert distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path, seed=0) == (pairs, questions, grades)
         assert server.answered == 30  # the second run asked nothing: every answer came from the cache
+
+
+def test_bm25_negatives_are_the_pool_passage_bm25_ranks_highest_for_the_written_question(shared_data, tmp_path):
+    from openai_server import OpenAIServer
+
+    from reasonrank_assets.core.teacher.backends import make_teacher
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
+
+    distill = _distill()
+    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
+    run = retrieval.read_run(bench.run_files["bm25"], k=100)
+    train_q, _ = distill.split_queries(bench.queries)
+    with OpenAIServer(answer=_first_words_question) as server:
+        teacher = make_teacher(TeacherSettings(base_url=server.url, model=server.model, api_key_env=None, concurrency=4))
+        pairs, questions, grades = distill.teacher_questions(bench, run, train_q, 6, teacher, tmp_path, seed=0, negatives="bm25")
+    assert len(questions) == 6
+    in_test_pools = {h["doc_id"] for h in run if h["query_id"] not in train_q}
+    for question in questions:
+        (positive,), (negative,) = ([p for p in pairs if p["question_id"] == question["question_id"] and grades[p["pair_id"]] == g] for g in (2, 0))
+        pool_query = sorted(train_q, key=int)[question["question_id"] - 10_000_000]  # 6 questions: one a train query, in order
+        rest = {h["doc_id"] for h in run if h["query_id"] == pool_query} - in_test_pools - {positive["url"]}
+        hits = retrieval.bm25_run([{"query_id": "q", "query": question["text"]}], bench.documents, k=len(rest), candidates={"q": rest})
+        assert positive["url"] not in rest and negative["url"] == hits[0]["doc_id"] and hits[0]["score"] > hits[-1]["score"]
