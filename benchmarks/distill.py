@@ -192,8 +192,8 @@ def teacher_questions(
     `n` passages of the train half's BM25 pools (round-robin over its queries, none in a test
     query's pool); (its question, that passage) is a 2 and (its question, another passage of the
     same pool) a 0: drawn at random, or with `negatives="bm25"` the one BM25 ranks highest for
-    the question (a hard negative, as InPars draws them). Answers go through the project's answer cache, so an
-    interrupted run asks only what is missing. (candidate pairs, questions, grades)."""
+    the question (a hard negative, as InPars draws them). Answers go through the project's
+    answer cache, so an interrupted run asks only what is missing. (pairs, questions, grades)."""
     text = {d["doc_id"]: d["text"] for d in bench.documents}
     taken = {h["doc_id"] for h in run if h["query_id"] not in train_q}
     pools: dict[str, list[str]] = {}
@@ -216,11 +216,11 @@ def teacher_questions(
 
     with AnswerCache(cache_dir) as cache:
         answers = answer_prompts(items, teacher, cache, progress=progress)
-    written = {}  # number -> question
+    written = {}  # number -> its question (its first line, unquoted); an empty answer makes no pair
     for number, item in enumerate(items):
-        answer = (answers[item.key].text or "").strip()
-        if answer and answer.splitlines()[0].strip().strip('"'):
-            written[number] = answer.splitlines()[0].strip().strip('"')
+        lines = (answers[item.key].text or "").strip().splitlines()
+        if lines and lines[0].strip().strip('"'):
+            written[number] = lines[0].strip().strip('"')
     if negatives == "bm25":
         hits = retrieval.bm25_run([{"query_id": str(i), "query": t} for i, t in written.items()], bench.documents, k=1,
                                   candidates={str(i): [d for d in pools[chosen[i][0]] if d != chosen[i][1]] for i in written})  # fmt: skip
