@@ -52,6 +52,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The 1.5B teacher's written questions (arm `written`), committed: 6 s a question here.
+WRITTEN_RECORDING = ROOT / "benchmarks" / "recordings" / "dl19-written-questions.jsonl.gz"
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "data"
 DATA = SHARED / "trec-dl-2019"
@@ -63,6 +65,7 @@ from reasonrank_assets.core import models, prompts  # noqa: E402
 from reasonrank_assets.core.dataset import training_data
 from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval
 from reasonrank_assets.core.teacher.backends import Teacher, make_teacher
+from reasonrank_assets.core.teacher.batch import export_recording, open_cache
 from reasonrank_assets.core.teacher.cache import AnswerCache, cache_key
 from reasonrank_assets.core.teacher.settings import QUERIES, Prompt, TeacherSettings
 from reasonrank_assets.core.teacher.tasks import answer_prompts, judge_pairs
@@ -186,14 +189,17 @@ def question_writer() -> Teacher:
 
 
 def teacher_questions(
-    bench, run: list[dict], train_q: set[str], n: int, teacher: Teacher, cache_dir: Path, seed: int, negatives: str = "random"
+    bench, run: list[dict], train_q: set[str], n: int, teacher: Teacher, cache_dir: Path, seed: int, negatives: str = "random",
+    recording: Path | None = None,
 ) -> tuple[list[dict], list[dict], dict[str, int]]:
     """Training pairs with no human label (InPars-style): a teacher writes a question for
     `n` passages of the train half's BM25 pools (round-robin over its queries, none in a test
     query's pool); (its question, that passage) is a 2 and (its question, another passage of the
     same pool) a 0: drawn at random, or with `negatives="bm25"` the one BM25 ranks highest for
     the question (a hard negative, as InPars draws them). Answers go through the project's
-    answer cache, so an interrupted run asks only what is missing. (pairs, questions, grades)."""
+    answer cache, so an interrupted run asks only what is missing; with `recording`, the cache is
+    first given that file's answers (when it exists) and, when any had to be asked, all of them are
+    written back to it (batch-output JSONL, gzip, no passage text), so a fresh clone asks nothing. (pairs, questions, grades)."""
     text = {d["doc_id"]: d["text"] for d in bench.documents}
     taken = {h["doc_id"] for h in run if h["query_id"] not in train_q}
     pools: dict[str, list[str]] = {}
@@ -214,8 +220,11 @@ def teacher_questions(
         if answered % 16 == 0 or answered == total:
             print(f"    teacher questions: {answered}/{total}", flush=True)
 
-    with AnswerCache(cache_dir) as cache:
+    with open_cache(cache_dir, recording if recording and recording.is_file() else None) as cache:
+        asked = len(items) - len(cache.get_many(item.key for item in items))
         answers = answer_prompts(items, teacher, cache, progress=progress)
+        if recording and asked:  # only new answers rewrite it: a smaller run keeps a larger recording
+            export_recording(items, cache, teacher.model, recording)
     written = {}  # number -> its question (its first line, unquoted); an empty answer makes no pair
     for number, item in enumerate(items):
         lines = (answers[item.key].text or "").strip().splitlines()
@@ -391,7 +400,8 @@ def main() -> None:
     if "written" in args.arms:
         if args.teacher_questions <= 0:
             raise SystemExit("the arm `written` needs --teacher-questions N")
-        written = teacher_questions(bench, run, train_q, args.teacher_questions, question_writer(), args.work / "teacher_cache", args.seed, args.written_negatives)
+        written = teacher_questions(bench, run, train_q, args.teacher_questions, question_writer(), args.work / "teacher_cache", args.seed,
+                                    args.written_negatives, WRITTEN_RECORDING)
     start = None  # the checkpoint SFT starts from (None: the base student)
     for arm in args.arms:
         summary: dict = {}

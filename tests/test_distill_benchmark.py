@@ -1,6 +1,7 @@
 """benchmarks/distill.py on the real TREC DL 2019 files: the test half is disjoint by query from
 training, and no training row shares a 13-gram with a test query or candidate passage."""
 
+import gzip
 import importlib.util
 from collections import Counter
 from pathlib import Path
@@ -106,7 +107,8 @@ def test_teacher_written_questions_pair_their_passage_with_another_of_its_pool_a
         pool.setdefault(h["doc_id"], set()).add(h["query_id"])
     with OpenAIServer(answer=_first_words_question) as server:
         teacher = lambda: make_teacher(TeacherSettings(base_url=server.url, model=server.model, api_key_env=None, concurrency=4))  # noqa: E731
-        pairs, questions, grades = distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path, seed=0)
+        recording = tmp_path / "written.jsonl.gz"
+        pairs, questions, grades = distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path / "cache", seed=0, recording=recording)
         assert server.answered == 30 and len(questions) == 30 and len(pairs) == 60 and set(grades) == {p["pair_id"] for p in pairs}
         for question in questions:
             (positive,), (negative,) = ([p for p in pairs if p["question_id"] == question["question_id"] and grades[p["pair_id"]] == g] for g in (2, 0))
@@ -114,8 +116,16 @@ def test_teacher_written_questions_pair_their_passage_with_another_of_its_pool_a
             assert positive["question"] == negative["question"] == question["text"] and positive["url"] != negative["url"]
             assert pool[positive["url"]] <= train_q and pool[positive["url"]] & pool[negative["url"]]  # one pool, never a test query's
         assert len({min(pool[p["url"]]) for p in pairs if grades[p["pair_id"]] == 2}) == 22  # round-robin: every train query's pool
-        assert distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path, seed=0) == (pairs, questions, grades)
+        assert distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path / "cache", seed=0) == (pairs, questions, grades)
         assert server.answered == 30  # the second run asked nothing: every answer came from the cache
+        # a fresh clone: an empty cache and the committed recording, which holds no passage text
+        assert distill.teacher_questions(bench, run, train_q, 30, teacher(), tmp_path / "fresh", seed=0, recording=recording) == (pairs, questions, grades)
+        assert server.answered == 30
+        recorded = gzip.decompress(recording.read_bytes()).decode()
+        assert len(recorded.splitlines()) == 30 and text[pairs[0]["url"]] not in recorded
+        # a smaller run asks nothing and keeps the larger recording
+        distill.teacher_questions(bench, run, train_q, 10, teacher(), tmp_path / "fresh", seed=0, recording=recording)
+        assert server.answered == 30 and len(gzip.decompress(recording.read_bytes()).splitlines()) == 30
 
 
 def test_bm25_negatives_are_the_pool_passage_bm25_ranks_highest_for_the_written_question(shared_data, tmp_path):
