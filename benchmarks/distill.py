@@ -52,7 +52,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The 1.5B teacher's written questions (arm `written`), committed: 6 s a question here.
+# The 1.5B teacher's written questions (arm `written`), committed: about 5 s a question here.
 WRITTEN_RECORDING = ROOT / "benchmarks" / "recordings" / "dl19-written-questions.jsonl.gz"
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "data"
