@@ -16,7 +16,9 @@ The recipe, the same for every arm (only who labels differs):
 - labels: `oracle` = people (qrels 0-3 mapped to 0/1/2); `self_taught` = SmolLM2-135M-Instruct
   as its own teacher; `teacher_1.5b` = Qwen2.5-Coder-1.5B-Instruct (`core.models.QWEN_CODER`).
   Teachers answer label-only by default (`--teacher-max-tokens 0`: the label read from their
-  label probabilities, cached in the project's answer cache); `written` = no human label at all
+  label probabilities) or explain first (`--teacher-max-tokens N`), through the project's answer
+  cache; the 1.5B teacher's answers are committed in benchmarks/recordings (`teacher_recording`),
+  so a fresh clone asks nothing; `written` = no human label at all
   (InPars-style): the 1.5B teacher writes a question for `--teacher-questions` passages of the
   train half's BM25 pools (`teacher_questions`), its passage a 2 and another of its pool a 0
   (random, or with `--written-negatives bm25` the one BM25 ranks highest for the question);
@@ -24,7 +26,9 @@ The recipe, the same for every arm (only who labels differs):
   with its 13-gram check against every test-half query and candidate passage; then `--train-pairs`
   of them, balanced over the arm's labels unless `--no-balance`;
 - `train_sft` (CPU profile: LoRA r16 on every projection, merged; `--full` for full
-  fine-tuning), label-only completions ("Relevance Label: N ##"); `--rank-loss W` adds a
+  fine-tuning) on the teacher's explanation and label line, or the label line alone
+  ("Relevance Label: N ##": people's labels, label-only answers, and with `--drop-explanations`
+  the same teacher answers without their explanations, the method's ablation); `--rank-loss W` adds a
   pairwise loss between one question's documents (`SFTSettings.rank_loss_weight`);
   `--soft-labels` trains a teacher's label digit toward its label probabilities
   (`SFTSettings.soft_labels`); with `--init ARM`, the arms after ARM start from its student.
@@ -66,9 +70,9 @@ from reasonrank_assets.core.dataset import training_data
 from reasonrank_assets.core.evaluation import benchmarks, metrics, rerank, retrieval
 from reasonrank_assets.core.teacher.backends import Teacher, make_teacher
 from reasonrank_assets.core.teacher.batch import export_recording, open_cache
-from reasonrank_assets.core.teacher.cache import AnswerCache, cache_key
+from reasonrank_assets.core.teacher.cache import cache_key
 from reasonrank_assets.core.teacher.settings import QUERIES, Prompt, TeacherSettings
-from reasonrank_assets.core.teacher.tasks import answer_prompts, judge_pairs
+from reasonrank_assets.core.teacher.tasks import answer_prompts, judge_pairs, relevance_prompts
 from reasonrank_assets.core.training.settings import SFTSettings
 from reasonrank_assets.core.training.sft import question_runs, train_sft
 
@@ -172,11 +176,27 @@ def stackexchange_pairs(site_dir: Path, n_questions: int, seed: int) -> tuple[li
     return pairs, [{"site": site, "question_id": q["post_id"], "text": texts[q["post_id"]]} for q in questions], grades
 
 
-def teacher_judgments(pairs: list[dict], model: str, max_tokens: int, cache_dir: Path, summary: dict) -> list[dict]:
-    """A local teacher's judgments through the project's cached teacher (label-only at 0 tokens)."""
-    config = TeacherSettings(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8)
-    with AnswerCache(cache_dir) as cache:
-        return judge_pairs(pairs, make_teacher(config), cache, summary=summary)
+def relevance_judge(model: str, max_tokens: int) -> Teacher:
+    """A local teacher as it judges pairs (label-only at 0 tokens; a label cut off by the budget is forced)."""
+    return make_teacher(TeacherSettings(backend="transformers", model=model, max_tokens=max_tokens, force_label=True, batch_size=8))
+
+
+def teacher_judgments(pairs: list[dict], teacher: Teacher, cache_dir: Path, summary: dict, recording: Path | None = None) -> list[dict]:
+    """The teacher's judgments of `pairs` through the project's answer cache. With `recording`, as
+    in `teacher_questions`: the cache is seeded from it, and it is rewritten with every answer of
+    `pairs` when any had to be asked."""
+    items = relevance_prompts(pairs, teacher)
+    with open_cache(cache_dir, recording if recording and recording.is_file() else None) as cache:
+        asked = len(items) - len(cache.get_many(item.key for item in items))
+        judgments = judge_pairs(pairs, teacher, cache, summary=summary)
+        if recording and asked:
+            export_recording(items, cache, teacher.model, recording)
+    return judgments
+
+
+def teacher_recording(arm: str, max_tokens: int) -> Path:
+    """Where an arm's teacher answers are committed (one file per answer budget: it is part of each cache key)."""
+    return ROOT / "benchmarks" / "recordings" / f"dl19-{arm.replace('_', '-')}-{f'explain{max_tokens}' if max_tokens else 'label'}.jsonl.gz"
 
 
 QUESTION_PROMPT = ("Passage:\n{passage}\n\nWrite one specific web search question that this passage answers. "
@@ -357,6 +377,7 @@ def main() -> None:
     parser.add_argument("--eval-checkpoints", action="store_true", help="also score every saved checkpoint (full fine-tuning): a learning curve")
     parser.add_argument("--soft-labels", action="store_true", help="train the label digit toward the teacher's label probabilities (people's labels stay hard)")
     parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
+    parser.add_argument("--drop-explanations", action="store_true", help="teacher arms: train on the teacher's labels alone (the label-only student)")
     parser.add_argument("--score-dtype", default="float32", help="student dtype when reranking (label probabilities are read from it)")
     parser.add_argument("--teacher-zero-shot", action="store_true", help="also rerank with the 1.5B teacher itself, label-only (about 0.2 pairs/s here)")
     parser.add_argument("--skip-baselines", action="store_true", help="no untrained SmolLM2 (minutes a test set; MiniLM, seconds, always runs)")
@@ -418,7 +439,10 @@ def main() -> None:
             except FileNotFoundError as error:
                 print(f"  {arm}: skipped, the teacher is not installed: {error}", flush=True)
                 continue
-            judgments = teacher_judgments(candidates, name, args.teacher_max_tokens, args.work / "teacher_cache", summary)
+            recording = teacher_recording(arm, args.teacher_max_tokens) if arm == "teacher_1.5b" else None
+            judgments = teacher_judgments(candidates, relevance_judge(name, args.teacher_max_tokens), args.work / "teacher_cache", summary, recording)
+            if args.drop_explanations:  # the method's ablation: the same labels, no explanation to learn
+                judgments = [{**j, "explanation": ""} for j in judgments]
         rows, report = training_data.build_training_examples(judgments, arm_questions, [], contamination, data_config)
         chosen = select(rows, args.train_pairs, args.balance, args.seed)
         micro = args.micro_batch or args.batch
@@ -430,10 +454,12 @@ def main() -> None:
             lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4, soft_labels=args.soft_labels,
             **({"base_model": start[1]} if start else {}),
         )  # fmt: skip
+        taught = arm in ("self_taught", "teacher_1.5b")
         extra = "".join(f"-{site.split('.')[0]}{args.se_questions}" for site in args.stackexchange)
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
                f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}"
-               f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{'-bm25neg' if arm == 'written' and args.written_negatives == 'bm25' else ''}{f'-from-{start[0]}' if start else ''}")  # fmt: skip
+               f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{'-bm25neg' if arm == 'written' and args.written_negatives == 'bm25' else ''}"
+               f"{f'-explain{args.teacher_max_tokens}' if taught and args.teacher_max_tokens else ''}{'-noexpl' if taught and args.drop_explanations else ''}{f'-from-{start[0]}' if start else ''}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]

@@ -149,3 +149,30 @@ def test_bm25_negatives_are_the_pool_passage_bm25_ranks_highest_for_the_written_
         rest = {h["doc_id"] for h in run if h["query_id"] == pool_query} - in_test_pools - {positive["url"]}
         hits = retrieval.bm25_run([{"query_id": "q", "query": question["text"]}], bench.documents, k=len(rest), candidates={"q": rest})
         assert positive["url"] not in rest and negative["url"] == hits[0]["doc_id"] and hits[0]["score"] > hits[-1]["score"]
+
+
+def test_a_teacher_arms_judgments_are_recorded_once_and_a_fresh_clone_asks_nothing(shared_data, tmp_path):
+    from openai_server import OpenAIServer
+
+    from reasonrank_assets.core.teacher.backends import make_teacher
+    from reasonrank_assets.core.teacher.settings import TeacherSettings
+
+    distill = _distill()
+    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
+    run = retrieval.read_run(bench.run_files["bm25"], k=100)
+    train_q, _ = distill.split_queries(bench.queries)
+    pairs = distill.train_candidates(bench, run, train_q, depth=10)[:12]
+    recording = tmp_path / "teacher.jsonl.gz"
+    with OpenAIServer() as server:
+        teacher = lambda: make_teacher(TeacherSettings(base_url=server.url, model=server.model, api_key_env=None, concurrency=4))  # noqa: E731
+        judged = distill.teacher_judgments(pairs, teacher(), tmp_path / "cache", {}, recording)
+        assert server.answered == 12 and all(j["parse_status"] == "ok" and j["explanation"].startswith("The document") for j in judged)
+        recorded = gzip.decompress(recording.read_bytes()).decode()
+        assert len(recorded.splitlines()) == 12 and not any(p["document"][:200] in recorded for p in pairs)
+        # a fresh clone: an empty cache and the recording give the same labels and explanations, asking nothing
+        again = distill.teacher_judgments(pairs, teacher(), tmp_path / "fresh", {}, recording)
+        assert server.answered == 12
+        assert [(j["label"], j["explanation"]) for j in again] == [(j["label"], j["explanation"]) for j in judged]
+        # a smaller run asks nothing and leaves the recording as it was
+        distill.teacher_judgments(pairs[:4], teacher(), tmp_path / "fresh", {}, recording)
+        assert server.answered == 12 and gzip.decompress(recording.read_bytes()).decode() == recorded
