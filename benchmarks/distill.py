@@ -39,7 +39,8 @@ questions too (then part of the 13-gram check, never trained on).
 Systems: BM25 (the run itself), all-MiniLM-L6-v2 cosine, SmolLM2 untrained, each arm's
 student and, with `--teacher-zero-shot`, the 1.5B teacher itself, all through the project's label-only reranker (`core.rerank`, label probabilities in
 float32 by default). The reranker ranks by (label, expected label, BM25); the table also shows
-each model ranked by its expected label alone. nDCG@10 (ir_measures, graded qrels) with a
+each model ranked by its expected label alone; with `--explain-eval N`, a student trained on
+explanations also reranks explaining first, as the method's student does. nDCG@10 (ir_measures, graded qrels) with a
 two-sided paired t-test against BM25 over the test queries. A finished training run with the
 same rows and settings is reused from `--work`.
 """
@@ -188,7 +189,7 @@ def teacher_judgments(pairs: list[dict], teacher: Teacher, cache_dir: Path, summ
     items = relevance_prompts(pairs, teacher)
     with open_cache(cache_dir, recording if recording and recording.is_file() else None) as cache:
         asked = len(items) - len(cache.get_many(item.key for item in items))
-        judgments = judge_pairs(pairs, teacher, cache, summary=summary)
+        judgments = judge_pairs(pairs, teacher, cache, summary=summary, progress=lambda done, total: print(f"    teacher judgments: {done}/{total}", flush=True))
         if recording and asked:
             export_recording(items, cache, teacher.model, recording)
     return judgments
@@ -282,9 +283,11 @@ def select(rows: list[dict], n: int, balance: bool, seed: int) -> list[dict]:
     return chosen
 
 
-def score_model(path: str, queries, bench, first_stage, depth: int, dtype: str) -> tuple[list[dict], float]:
-    """The project's label-only reranker over the first stage; (rows, pairs/s)."""
-    reranker = rerank.Reranker.from_pretrained(path, mode="label_only", dtype=dtype, batch_size=16)
+def score_model(path: str, queries, bench, first_stage, depth: int, dtype: str, explain_tokens: int = 0) -> tuple[list[dict], float]:
+    """The project's reranker over the first stage, label-only or, with `explain_tokens`, explaining
+    first (a label not written within the budget is forced); (rows, pairs/s)."""
+    mode = {"mode": "explain", "max_new_tokens": explain_tokens} if explain_tokens else {"mode": "label_only"}
+    reranker = rerank.Reranker.from_pretrained(path, dtype=dtype, batch_size=16, **mode)
     started = time.perf_counter()
     rows = rerank.rerank_run(reranker, queries, bench.documents, first_stage, depth)
     return rows, len(first_stage) / (time.perf_counter() - started)
@@ -317,12 +320,14 @@ class Table:
         print(f"  [{self.bench.name}] {name}: nDCG@10 {100 * value:.2f}, p vs BM25 {p:.3g} {note}", flush=True)
         return value
 
-    def add_model(self, name: str, path: str, depth: int, dtype: str) -> None:
-        rows, speed = score_model(path, self.queries, self.bench, self.first_stage, depth, dtype)
+    def add_model(self, name: str, path: str, depth: int, dtype: str, explain_tokens: int = 0) -> None:
+        rows, speed = score_model(path, self.queries, self.bench, self.first_stage, depth, dtype, explain_tokens)
+        name = f"{name}, explaining ({explain_tokens} tokens)" if explain_tokens else name
         decided = Counter(r["decided_by"] for r in rows)
         labels = Counter(r["label"] for r in rows)
         distinct = len({r["expected_label"] for r in rows})
-        self.add(f"{name} (label, expected, BM25)", rows, speed, f"labels {dict(sorted(labels.items()))}; decided by {dict(decided)}")
+        statuses = f"; answers {dict(Counter(r['status'] for r in rows))}" if explain_tokens else ""  # forced: the budget ran out
+        self.add(f"{name} (label, expected, BM25)", rows, speed, f"labels {dict(sorted(labels.items()))}; decided by {dict(decided)}{statuses}")
         self.add(f"{name} (expected label)", by_expected_label(rows), None, f"{distinct} distinct expected labels / {len(rows)}")
 
     def print(self) -> None:
@@ -378,6 +383,8 @@ def main() -> None:
     parser.add_argument("--soft-labels", action="store_true", help="train the label digit toward the teacher's label probabilities (people's labels stay hard)")
     parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
     parser.add_argument("--drop-explanations", action="store_true", help="teacher arms: train on the teacher's labels alone (the label-only student)")
+    parser.add_argument("--explain-eval", type=int, default=0, metavar="N",
+                        help="a student trained on explanations also reranks explaining first, N new tokens (0: label-only only)")
     parser.add_argument("--score-dtype", default="float32", help="student dtype when reranking (label probabilities are read from it)")
     parser.add_argument("--teacher-zero-shot", action="store_true", help="also rerank with the 1.5B teacher itself, label-only (about 0.2 pairs/s here)")
     parser.add_argument("--skip-baselines", action="store_true", help="no untrained SmolLM2 (minutes a test set; MiniLM, seconds, always runs)")
@@ -478,6 +485,8 @@ def main() -> None:
         for table in tables:
             for name, path in [*checkpoints, (f"{arm} student ({tag})", manifest["checkpoint"])]:
                 table.add_model(name, path, args.depth, args.score_dtype)
+                if args.explain_eval and taught and args.teacher_max_tokens and not args.drop_explanations:  # it learnt to explain
+                    table.add_model(name, path, args.depth, args.score_dtype, args.explain_eval)
         if arm == args.init:
             start = (tag, manifest["checkpoint"])
 
