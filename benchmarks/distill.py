@@ -54,6 +54,7 @@ import random
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,16 +184,22 @@ def relevance_judge(model: str, max_tokens: int) -> Teacher:
 
 
 def teacher_judgments(pairs: list[dict], teacher: Teacher, cache_dir: Path, summary: dict, recording: Path | None = None) -> list[dict]:
-    """The teacher's judgments of `pairs` through the project's answer cache. With `recording`, as
-    in `teacher_questions`: the cache is seeded from it, and it is rewritten with every answer of
-    `pairs` when any had to be asked."""
-    items = relevance_prompts(pairs, teacher)
+    """The teacher's judgments of `pairs` through the project's answer cache, seeded from and
+    written back to `recording` (`recorded_cache`)."""
+    with recorded_cache(cache_dir, relevance_prompts(pairs, teacher), teacher.model, recording) as cache:
+        return judge_pairs(pairs, teacher, cache, summary=summary, progress=lambda done, total: print(f"    teacher judgments: {done}/{total}", flush=True))
+
+
+@contextmanager
+def recorded_cache(cache_dir: Path, items: list[Prompt], model: str, recording: Path | None):
+    """The answer cache, first given `recording`'s answers when the file exists; when any of
+    `items` had to be asked, all their answers are written back to it (batch-output JSONL, gzip,
+    no passage text). Only new answers rewrite it, so a smaller run keeps a larger recording."""
     with open_cache(cache_dir, recording if recording and recording.is_file() else None) as cache:
         asked = len(items) - len(cache.get_many(item.key for item in items))
-        judgments = judge_pairs(pairs, teacher, cache, summary=summary, progress=lambda done, total: print(f"    teacher judgments: {done}/{total}", flush=True))
+        yield cache
         if recording and asked:
-            export_recording(items, cache, teacher.model, recording)
-    return judgments
+            export_recording(items, cache, model, recording)
 
 
 def teacher_recording(arm: str, max_tokens: int) -> Path:
@@ -241,11 +248,8 @@ def teacher_questions(
         if answered % 16 == 0 or answered == total:
             print(f"    teacher questions: {answered}/{total}", flush=True)
 
-    with open_cache(cache_dir, recording if recording and recording.is_file() else None) as cache:
-        asked = len(items) - len(cache.get_many(item.key for item in items))
+    with recorded_cache(cache_dir, items, teacher.model, recording) as cache:
         answers = answer_prompts(items, teacher, cache, progress=progress)
-        if recording and asked:  # only new answers rewrite it: a smaller run keeps a larger recording
-            export_recording(items, cache, teacher.model, recording)
     written = {}  # number -> its question (its first line, unquoted); an empty answer makes no pair
     for number, item in enumerate(items):
         lines = (answers[item.key].text or "").strip().splitlines()
@@ -392,6 +396,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "results" / "distill-work")
     args = parser.parse_args()
+    if min(args.teacher_max_tokens, args.explain_eval) < 0:
+        parser.error("--teacher-max-tokens and --explain-eval are token budgets: 0 or more")
     if not DATA.exists():
         raise SystemExit(f"TREC DL 2019 data not found at {DATA} (it lives beside the project, in ../shared/data)")
     missing = [site for site in args.stackexchange if not (SHARED / "stackexchange" / site / "Posts.xml").exists()]
