@@ -31,7 +31,10 @@ The recipe, the same for every arm (only who labels differs):
   the same teacher answers without their explanations, the method's ablation); `--rank-loss W` adds a
   pairwise loss between one question's documents (`SFTSettings.rank_loss_weight`);
   `--soft-labels` trains a teacher's label digit toward its label probabilities
-  (`SFTSettings.soft_labels`); with `--init ARM`, the arms after ARM start from its student.
+  (`SFTSettings.soft_labels`); with `--init ARM`, the arms after ARM start from its student;
+- `--refine grpo reward_weighted`: the method's second stage on each SFT student, rewards
+  against the same rows' labels (`train_refined`, `refine_student`); each refined student is
+  scored beside its SFT student.
 
 Test sets: the DL19 test half (BM25 top `--depth`), and with `--noveleval` NovelEval's 21
 questions too (then part of the 13-gram check, never trained on).
@@ -75,7 +78,10 @@ from reasonrank_assets.core.teacher.batch import export_recording, open_cache
 from reasonrank_assets.core.teacher.cache import cache_key
 from reasonrank_assets.core.teacher.settings import QUERIES, Prompt, TeacherSettings
 from reasonrank_assets.core.teacher.tasks import answer_prompts, judge_pairs, relevance_prompts
-from reasonrank_assets.core.training.settings import SFTSettings
+from reasonrank_assets.core.training.examples import load_rows
+from reasonrank_assets.core.training.refine import train_refined
+from reasonrank_assets.core.training.rollouts import cached_rollouts
+from reasonrank_assets.core.training.settings import RefineSettings, RolloutSettings, SFTSettings
 from reasonrank_assets.core.training.sft import question_runs, train_sft
 
 
@@ -287,6 +293,40 @@ def select(rows: list[dict], n: int, balance: bool, seed: int) -> list[dict]:
     return chosen
 
 
+REFINE_K = 4  # samples a prompt (GRPO) or a pair (reward-weighted rollouts), the CPU profiles'
+LABEL_LINE_TOKENS = 16  # "Relevance Label: N ##" and a margin
+
+
+def refine_student(method: str, rows: list[dict], checkpoint: str, args, answer_tokens: int, out: Path) -> dict:
+    """The method's second stage on the SFT student's own rows, rewards against their labels
+    (`train_refined`): "grpo" samples REFINE_K answers of each of `--batch` prompts a step, one
+    pass over the prompts (no KL term, the CPU profile's); "reward_weighted" samples REFINE_K
+    answers a pair once (`cached_rollouts`), then fine-tunes on the kept ones, weighted, for as
+    many steps as one pass over the rows at `--batch`. Full fine-tuning or LoRA as the SFT.
+    Returns the manifest."""
+    steps = max(1, math.ceil(len(rows) / args.batch))
+    common = dict(max_steps=steps, lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_steps=max(1, steps // 4),
+                  seed=args.seed, max_pairs=None, use_lora=not args.full, merge=not args.full)  # fmt: skip
+    if method == "grpo":
+        settings = RefineSettings.cpu_profile(
+            "grpo", k=REFINE_K, prompts_per_step=args.batch, per_device_batch_size=args.batch, max_completion_length=answer_tokens,
+            learning_rate=args.refine_lr or RefineSettings(method="grpo").lr, **common,
+        )  # fmt: skip
+        return train_refined(rows, None, Path(checkpoint), settings, out, progress=log_line("grpo"))
+    sampled = cached_rollouts(rows, Path(checkpoint), RolloutSettings.cpu_profile(
+        k=REFINE_K, max_new_tokens=answer_tokens, batch_size=8, max_pairs=None, dtype="float32", seed=args.seed), out / "rollouts")  # fmt: skip
+    settings = RefineSettings.cpu_profile(
+        "reward_weighted", effective_batch_size=args.batch, per_device_batch_size=args.micro_batch or args.batch,
+        learning_rate=args.refine_lr or args.lr, **common,
+    )  # fmt: skip
+    return train_refined(rows, load_rows(Path(sampled["rollouts"])), Path(checkpoint), settings, out / "refined", progress=log_line(method))
+
+
+def log_line(stage: str):
+    """A Trainer progress callback: one short line a log (step, loss, mean reward)."""
+    return lambda logs: print(f"    {stage} {json.dumps({k: logs[k] for k in ('step', 'loss', 'reward') if k in logs})}", flush=True)
+
+
 def score_model(path: str, queries, bench, first_stage, depth: int, dtype: str, explain_tokens: int = 0) -> tuple[list[dict], float]:
     """The project's reranker over the first stage, label-only or, with `explain_tokens`, explaining
     first (a label not written within the budget is forced); (rows, pairs/s)."""
@@ -389,6 +429,9 @@ def main() -> None:
     parser.add_argument("--drop-explanations", action="store_true", help="teacher arms: train on the teacher's labels alone (the label-only student)")
     parser.add_argument("--explain-eval", type=int, default=0, metavar="N",
                         help="a student trained on explanations also reranks explaining first, N new tokens (0: label-only only)")
+    parser.add_argument("--refine", nargs="*", default=[], choices=("grpo", "reward_weighted"),
+                        help="refine each arm's SFT student (rewards against its training labels), then score it too")
+    parser.add_argument("--refine-lr", type=float, default=None, help="refinement learning rate (default: 1e-5 for grpo, --lr for reward_weighted)")
     parser.add_argument("--score-dtype", default="float32", help="student dtype when reranking (label probabilities are read from it)")
     parser.add_argument("--teacher-zero-shot", action="store_true", help="also rerank with the 1.5B teacher itself, label-only (about 0.2 pairs/s here)")
     parser.add_argument("--skip-baselines", action="store_true", help="no untrained SmolLM2 (minutes a test set; MiniLM, seconds, always runs)")
@@ -474,7 +517,7 @@ def main() -> None:
                f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{'-bm25neg' if arm == 'written' and args.written_negatives == 'bm25' else ''}"
                f"{f'-explain{args.teacher_max_tokens}' if taught and args.teacher_max_tokens else ''}{'-noexpl' if taught and args.drop_explanations else ''}{f'-from-{start[0]}' if start else ''}")  # fmt: skip
         t = time.perf_counter()
-        manifest = train_sft(chosen, settings, args.work / tag, progress=lambda logs: print(f"    {arm} sft {json.dumps({k: logs[k] for k in ('step', 'loss') if k in logs})}", flush=True))  # noqa: B023 (called within this iteration)
+        manifest = train_sft(chosen, settings, args.work / tag, progress=log_line(f"{arm} sft"))
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
         facts[arm] = {
             "teacher": summary, "judged_labels": dict(Counter(j["label"] for j in judgments)), "decontamination": report["decontamination"],
@@ -488,10 +531,20 @@ def main() -> None:
         if args.eval_checkpoints and args.full:
             saved = sorted((args.work / tag / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
             checkpoints = [(f"{arm} student at {c.name}", str(c)) for c in saved[:-1]]  # the last one is the final model
+        explains = taught and args.teacher_max_tokens > 0 and not args.drop_explanations  # it learnt to explain
+        students = [*checkpoints, (f"{arm} student ({tag})", manifest["checkpoint"])]
+        for method in args.refine:
+            answer_tokens = (args.teacher_max_tokens if explains else 0) + LABEL_LINE_TOKENS
+            t = time.perf_counter()
+            refined = refine_student(method, chosen, manifest["checkpoint"], args, answer_tokens, args.work / f"{tag}-{method}{f'-lr{args.refine_lr:g}' if args.refine_lr else ''}")
+            facts[arm][method] = {"train_s": round(time.perf_counter() - t), **{k: refined["metrics"].get(k) for k in ("n_rollouts", "n_examples", "items_from_teacher", "mean_weight")},
+                                  "rewards_first_last": [refined["metrics"]["reward_curve"][i].get("reward") for i in (0, -1)] if refined["metrics"]["reward_curve"] else None}  # fmt: skip
+            print(f"  {arm} {method}: {json.dumps(facts[arm][method])}", flush=True)
+            students.append((f"{arm} student + {method}", refined["checkpoint"]))
         for table in tables:
-            for name, path in [*checkpoints, (f"{arm} student ({tag})", manifest["checkpoint"])]:
+            for name, path in students:
                 table.add_model(name, path, args.depth, args.score_dtype)
-                if args.explain_eval and taught and args.teacher_max_tokens and not args.drop_explanations:  # it learnt to explain
+                if args.explain_eval and explains:
                     table.add_model(name, path, args.depth, args.score_dtype, args.explain_eval)
         if arm == args.init:
             start = (tag, manifest["checkpoint"])
@@ -507,6 +560,8 @@ def main() -> None:
             print(f"{arm}: labels {f['judged_labels']}, {f['examples']} examples after decontamination "
                   f"(removed {removed['questions_removed']} questions, {removed['pairs_removed_by']} pairs), trained on {f['trained_on']}, "
                   f"{f['steps']} steps x {args.batch}, loss {f['loss_first_last']}, training {f['train_runtime_s']} s")  # fmt: skip
+            for method in args.refine:
+                print(f"{arm} + {method}: {json.dumps(f[method])}")
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

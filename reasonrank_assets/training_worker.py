@@ -35,12 +35,10 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from reasonrank_assets.core.io import write_text
 from reasonrank_assets.core.progress import training_reporter
-from reasonrank_assets.core.training.examples import load_rows, training_set_version
+from reasonrank_assets.core.training.examples import load_rows
 from reasonrank_assets.core.training.refine import train_refined
-from reasonrank_assets.core.training.rollouts import sample_rollouts
-from reasonrank_assets.core.training.runs import MANIFEST, run_fingerprint
+from reasonrank_assets.core.training.rollouts import cached_rollouts
 from reasonrank_assets.core.training.settings import RefineSettings, RolloutSettings, SFTSettings
 from reasonrank_assets.core.training.sft import train_sft
 from reasonrank_assets.figures import plot_curves
@@ -84,7 +82,7 @@ def run_stage(stage: str, config: dict, progress=None) -> dict:
         return train_sft(examples, settings, output_dir, progress=progress)
     checkpoint = Path(_require(config, "checkpoint"))
     if stage == "rollouts":
-        return _rollouts_stage(examples, checkpoint, settings, output_dir)
+        return cached_rollouts(examples, checkpoint, settings, output_dir)
     rollouts = load_rows(Path(config["rollouts"])) if config.get("rollouts") else None
     return train_refined(examples, rollouts, checkpoint, settings, output_dir, progress=progress)
 
@@ -93,30 +91,6 @@ def _require(config: dict, key: str):
     if not config.get(key):
         raise SystemExit(f"train_worker: this stage needs the config key {key!r}")
     return config[key]
-
-
-def _rollouts_stage(examples: list[dict], checkpoint: Path, settings, output_dir: Path) -> dict:
-    """Sample once: rollouts.jsonl + manifest.json; a finished identical run is returned as is."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    inputs = {"training_set_version": training_set_version(examples), "checkpoint": str(checkpoint)}
-    fingerprint = run_fingerprint("rollouts", settings, inputs)
-    manifest_file = output_dir / MANIFEST
-    if manifest_file.exists() and json.loads(manifest_file.read_text()).get("fingerprint") == fingerprint:
-        return json.loads(manifest_file.read_text())
-    rows = sample_rollouts(examples, checkpoint, settings)
-    path = output_dir / "rollouts.jsonl"
-    write_text(path, (json.dumps(row) + "\n" for row in rows))
-    manifest = {
-        "stage": "rollouts",
-        "fingerprint": fingerprint,
-        "rollouts": str(path),
-        "n_rollouts": len(rows),
-        "parsed": sum(1 for r in rows if r["parse_status"] == "ok"),
-        "config": settings.to_dict(),
-        **inputs,
-    }
-    write_text(manifest_file, json.dumps(manifest, indent=2))
-    return manifest
 
 
 def _is_main_process() -> bool:

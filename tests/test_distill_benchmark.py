@@ -6,6 +6,8 @@ import importlib.util
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from reasonrank_assets.core.dataset import training_data
 from reasonrank_assets.core.evaluation import benchmarks, retrieval
 
@@ -176,3 +178,33 @@ def test_a_teacher_arms_judgments_are_recorded_once_and_a_fresh_clone_asks_nothi
         # a smaller run asks nothing and leaves the recording as it was
         distill.teacher_judgments(pairs[:4], teacher(), tmp_path / "fresh", {}, recording)
         assert server.answered == 12 and gzip.decompress(recording.read_bytes()).decode() == recorded
+
+
+@pytest.mark.slow
+def test_a_student_is_refined_by_grpo_and_by_its_weighted_rollouts_sampled_once(tiny_model_dir, tmp_path):
+    import argparse
+    import json
+
+    from reasonrank_assets.core.training.examples import load_rows
+
+    distill = _distill()
+    documents = ["hops malt yeast water", "coffee grinder burr", "wort boil hops", "bean roast grind"]
+    rows = [{"example_id": f"r{i}", "split": "train", "task": "relevance", "label": i % 3,
+             "prompt": json.dumps([{"role": "user", "content": f"Question: how do I brew beer? Document: {doc}"}]),
+             "completion": f"Relevance Label: {i % 3} ##"} for i, doc in enumerate(documents)]  # fmt: skip
+    args = argparse.Namespace(batch=2, micro_batch=None, full=True, scheduler="constant_with_warmup", warmup_ratio=0.0, seed=0, refine_lr=1e-3, lr=1e-3)
+    grpo = distill.refine_student("grpo", rows, str(tiny_model_dir), args, 8, tmp_path / "grpo")
+    assert grpo["method"] == "grpo" and grpo["metrics"]["global_step"] == 2  # one pass: 4 prompts, 2 a step
+    assert grpo["config"]["k"] == distill.REFINE_K and grpo["config"]["prompts_per_step"] == 2 and not grpo["config"]["use_lora"]
+    assert len(grpo["metrics"]["reward_curve"]) == 2
+
+    weighted = distill.refine_student("reward_weighted", rows, str(tiny_model_dir), args, 8, tmp_path / "rw")
+    rollouts = load_rows(tmp_path / "rw" / "rollouts" / "rollouts.jsonl")
+    assert len(rollouts) == 4 * distill.REFINE_K and all(r["n_tokens"] <= 8 for r in rollouts)
+    assert weighted["method"] == "reward_weighted" and weighted["metrics"]["global_step"] == 2
+    assert weighted["metrics"]["n_rollouts"] == len(rollouts) and weighted["metrics"]["items_from_teacher"] == 4
+    # a rerun samples nothing and trains nothing: the same rollouts, the finished run's manifest
+    sampled = (tmp_path / "rw" / "rollouts" / "rollouts.jsonl").stat().st_mtime_ns
+    again = distill.refine_student("reward_weighted", rows, str(tiny_model_dir), args, 8, tmp_path / "rw")
+    assert (again["checkpoint_id"], again["created_at"]) == (weighted["checkpoint_id"], weighted["created_at"])
+    assert (tmp_path / "rw" / "rollouts" / "rollouts.jsonl").stat().st_mtime_ns == sampled

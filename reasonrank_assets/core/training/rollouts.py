@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from reasonrank_assets.core import generation
+from reasonrank_assets.core.io import write_text
 from reasonrank_assets.core.models import load_causal_lm
 from reasonrank_assets.core.prompts import STOP, parse_relevance
-from reasonrank_assets.core.training.examples import prompt_messages, relevance_pairs
+from reasonrank_assets.core.training.examples import prompt_messages, relevance_pairs, training_set_version
+from reasonrank_assets.core.training.runs import MANIFEST, run_fingerprint
 from reasonrank_assets.core.training.settings import RolloutSettings
 
 
@@ -53,3 +56,28 @@ def _rollout_row(example: dict, index: int, ids, tokenizer, checkpoint: Path, se
         "temperature": settings.temperature,
         "seed": settings.seed,
     }
+
+
+def cached_rollouts(examples: list[dict], checkpoint: Path, settings: RolloutSettings, output_dir: Path) -> dict:
+    """`sample_rollouts` once: output_dir/rollouts.jsonl and a manifest.json summary (its `rollouts`
+    names the file); a finished run with the same settings, rows and checkpoint is returned as is."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    inputs = {"training_set_version": training_set_version(examples), "checkpoint": str(checkpoint)}
+    fingerprint = run_fingerprint("rollouts", settings, inputs)
+    manifest_file = output_dir / MANIFEST
+    if manifest_file.exists() and json.loads(manifest_file.read_text()).get("fingerprint") == fingerprint:
+        return json.loads(manifest_file.read_text())
+    rows = sample_rollouts(examples, checkpoint, settings)
+    path = output_dir / "rollouts.jsonl"
+    write_text(path, (json.dumps(row) + "\n" for row in rows))
+    manifest = {
+        "stage": "rollouts",
+        "fingerprint": fingerprint,
+        "rollouts": str(path),
+        "n_rollouts": len(rows),
+        "parsed": sum(1 for r in rows if r["parse_status"] == "ok"),
+        "config": settings.to_dict(),
+        **inputs,
+    }
+    write_text(manifest_file, json.dumps(manifest, indent=2))
+    return manifest
