@@ -537,7 +537,8 @@ def main() -> None:
             answer_tokens = (args.teacher_max_tokens if explains else 0) + LABEL_LINE_TOKENS
             t = time.perf_counter()
             refined = refine_student(method, chosen, manifest["checkpoint"], args, answer_tokens, args.work / f"{tag}-{method}{f'-lr{args.refine_lr:g}' if args.refine_lr else ''}")
-            facts[arm][method] = {"train_s": round(time.perf_counter() - t), **{k: refined["metrics"].get(k) for k in ("n_rollouts", "n_examples", "items_from_teacher", "mean_weight")},
+            facts[arm][method] = {"train_s": round(time.perf_counter() - t), **{k: refined["metrics"][k] for k in ("n_rollouts", "items_from_teacher", "mean_weight") if k in refined["metrics"]},
+                                  "n_examples": refined["n_examples"], "steps": refined["metrics"].get("global_step"),
                                   "rewards_first_last": [refined["metrics"]["reward_curve"][i].get("reward") for i in (0, -1)] if refined["metrics"]["reward_curve"] else None}  # fmt: skip
             print(f"  {arm} {method}: {json.dumps(facts[arm][method])}", flush=True)
             students.append((f"{arm} student + {method}", refined["checkpoint"]))
