@@ -441,6 +441,8 @@ def main() -> None:
     args = parser.parse_args()
     if min(args.teacher_max_tokens, args.explain_eval) < 0:
         parser.error("--teacher-max-tokens and --explain-eval are token budgets: 0 or more")
+    if args.refine_lr is not None and args.refine_lr <= 0:
+        parser.error("--refine-lr is a learning rate: above 0")
     if not DATA.exists():
         raise SystemExit(f"TREC DL 2019 data not found at {DATA} (it lives beside the project, in ../shared/data)")
     missing = [site for site in args.stackexchange if not (SHARED / "stackexchange" / site / "Posts.xml").exists()]
