@@ -53,6 +53,11 @@ def test_rerank_a_run_with_a_tiny_model(collection, tiny_model_dir, capsys):
     rows = [json.loads(line) for line in details.read_text().splitlines()]
     assert {r["status"] for r in rows} == {"ok"} and all(r["label"] in (0, 1, 2) for r in rows)
 
+    assert main(args + ["-o", str(out), "--details", str(details), "--mode", "query_likelihood", "--dtype", "float32", "--tag", "upr"]) == 0
+    rows = [json.loads(line) for line in details.read_text().splitlines()]
+    assert len(out.read_text().splitlines()) == 3 and {(r["status"], r["label"]) for r in rows} == {("ok", None)}
+    assert all(r["query_logprob"] < 0 for r in rows) and {r["decided_by"] for r in rows} <= {"query_likelihood", "first_stage"}
+
 
 def test_rerank_flags_are_the_reranker_settings(capsys):
     """Every RerankSettings field is a flag with its help and choices, declared once in the core."""

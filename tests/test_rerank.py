@@ -258,3 +258,64 @@ def test_settings_are_checked():
 def ddl_columns(table: str) -> set[str]:
     ddl = (Path(__file__).resolve().parents[1] / "sql" / "schema" / f"{table}.sql").read_text()
     return set(re.findall(r"^\s+(\w+) [A-Z]", ddl, re.MULTILINE)) - {"PRIMARY"}
+
+
+def scored(doc_id, rank, logprob, status="ok"):
+    return Judgment(doc_id, None, None, "", status, rank, 10.0 - rank, query_logprob=logprob)
+
+
+def test_query_likelihood_orders_by_the_query_logprob_then_the_first_stage():
+    items = [scored("a", 1, -3.0), scored("b", 2, -1.0), scored("c", 3, None, status="error"), scored("d", 4, -2.0), scored("e", 5, -2.0)]
+    ordered = rerank.order_by_likelihood(items)
+    assert [(j.doc_id, j.rank, j.decided_by) for j in ordered] == [
+        ("b", 1, "query_likelihood"),
+        ("d", 2, "first_stage"),  # ties with e: the first stage decides
+        ("c", 3, "first_stage"),  # failed: keeps its place
+        ("e", 4, "first_stage"),
+        ("a", 5, "query_likelihood"),
+    ]
+
+
+def reference_logprobs(model, prompt: list[int], continuation: list[int]) -> float:
+    """The plain path: one row, the model's own logits, log-softmax in float32."""
+    import torch
+
+    with torch.no_grad():
+        logits = model(torch.tensor([prompt + continuation])).logits[0, len(prompt) - 1 : -1].float()
+    return torch.log_softmax(logits, -1).gather(1, torch.tensor(continuation)[:, None]).mean().item()
+
+
+@pytest.mark.slow
+def test_continuation_logprobs_match_one_row_at_a_time_in_any_batch(tiny_model_dir):
+    from reasonrank_assets.core import likelihood
+
+    backend = rerank.Reranker.from_pretrained(tiny_model_dir, mode="query_likelihood", dtype="float32", device="cpu").backend
+    encode = lambda text: backend.tokenizer.encode(text, add_special_tokens=False)  # noqa: E731
+    heads = [encode(d["text"]) for d in DOCS]  # very different lengths: padded on the left
+    tails = [encode(q) for q in ("brew beer", "how do I brew beer at home?", "roast", "espresso extraction time")]
+    reference = [reference_logprobs(backend.model, h, t) for h, t in zip(heads, tails)]
+    for pass_tokens in (None, 40):  # one pass, and several
+        got = likelihood.continuation_logprobs(backend.model, heads, tails, backend.pad_id, pass_tokens=pass_tokens)
+        assert got == pytest.approx(reference, abs=1e-5)
+    assert len(set(reference)) == len(reference)
+    with pytest.raises(ValueError, match="at least one token"):
+        likelihood.continuation_logprobs(backend.model, heads[:1], [[]], backend.pad_id)
+
+
+@pytest.mark.slow
+def test_query_likelihood_reranking_on_a_tiny_model(tiny_model_dir):
+    reranker = rerank.Reranker.from_pretrained(tiny_model_dir, mode="query_likelihood", batch_size=3, dtype="float32", device="cpu")
+    backend, query = reranker.backend, "how do I brew beer at home?"
+    judgments = reranker.rerank(query, DOCS, first_stage_scores=[4.0, 3.0, 2.0, 1.0])
+    expected = {}
+    for d in DOCS:
+        text = backend.tokenizer.apply_chat_template(prompts.question_messages(d["text"]), add_generation_prompt=True, tokenize=False)
+        expected[d["doc_id"]] = reference_logprobs(backend.model, backend.tokenizer.encode(text, add_special_tokens=False), backend.tokenizer.encode(query, add_special_tokens=False))
+    assert [j.doc_id for j in judgments] == sorted(expected, key=lambda d: -expected[d])
+    assert [j.query_logprob for j in judgments] == pytest.approx(sorted(expected.values(), reverse=True), abs=1e-5)
+    assert {(j.status, j.label, j.decided_by) for j in judgments} == {("ok", None, "query_likelihood")}
+    rows = rerank.rerank_run(reranker, [{"query_id": "q1", "query": query}], DOCS,
+                             [{"query_id": "q1", "doc_id": d["doc_id"], "rank": i, "score": 5.0 - i} for i, d in enumerate(DOCS, 1)], depth=3)  # fmt: skip
+    assert [r["doc_id"] for r in rows][:3] == sorted(["d1", "d 2", "d3"], key=lambda d: -expected[d]) and rows[3]["doc_id"] == "d4"
+    assert [r["query_logprob"] for r in rows][:3] == pytest.approx(sorted((expected[d] for d in ("d1", "d 2", "d3")), reverse=True), abs=1e-5)
+    assert rows[3]["query_logprob"] is None and rows[3]["status"] == "not_reranked"

@@ -46,6 +46,12 @@ def relevance_messages(question: str, document: str) -> list[dict]:
     return [{"role": "user", "content": body}]
 
 
+def question_messages(document: str) -> list[dict]:
+    """Ask for the question a passage answers: what a teacher writes for a document (training
+    questions with no human label) and what the query-likelihood reranker reads the query after."""
+    return [{"role": "user", "content": template("question").format(passage=truncate_document(document))}]
+
+
 def queries_messages(question: str) -> list[dict]:
     return [{"role": "user", "content": template("queries").format(question=question.strip())}]
 

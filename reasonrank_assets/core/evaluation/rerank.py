@@ -1,4 +1,5 @@
-"""The pointwise reranker: explain then label (the method), or the label alone (the ablation).
+"""The pointwise reranker: explain then label (the method), the label alone (the ablation), or
+the query's likelihood (UPR, zero-shot: no label).
 
 For each (query, document) the model answers the same prompt the student is trained on
 (`prompts.relevance_messages`). The ranking key is (label, expected label, first-stage score):
@@ -9,6 +10,11 @@ Which of the three placed each item is recorded. Label probabilities are compute
 out of tokens before its label gets one: the label prefix is put after it and the most likely of
 0/1/2 read there, with the status "forced". An item the model fails on (no label, a bad label, an
 error) keeps its first-stage place and is counted in `status`.
+
+In query-likelihood mode (`core.likelihood`) the model is shown the document and asked for the
+question it answers (`prompts.question_messages`); the ranking key is the mean log-probability
+of the query's tokens there (`query_logprob`), then the first stage. It needs no training and
+no label, so it is also the yardstick of what the student's pretraining alone can rank.
 
     from reasonrank_assets.core.evaluation.rerank import Reranker
     reranker = Reranker.from_pretrained("path/to/student")
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,7 +40,7 @@ from reasonrank_assets.core import generation, labels, prompts
 from reasonrank_assets.core.labels import LABELS, label_token_ids
 from reasonrank_assets.core.settings import setting
 
-MODES = ("explain", "label_only")
+MODES = ("explain", "label_only", "query_likelihood")
 # The explanation budget: 2.4x the longest of the 1.5B teacher's explanations measured on NovelEval
 # (42 pairs: p50 71, p90 91, max 105 tokens, every one finished); answers that stop early leave the
 # batch, so the budget only bounds a runaway answer, and one cut by it still gets a forced label.
@@ -45,7 +52,7 @@ _ENDS_WITH_LABEL_PREFIX = re.compile(prompts.LABEL_PATTERN + r"$", re.IGNORECASE
 
 @dataclass
 class RerankSettings:
-    mode: str = setting("explain", '"explain" (the method) or "label_only" (the ablation)', choices=MODES)
+    mode: str = setting("explain", '"explain" (the method), "label_only" (the ablation) or "query_likelihood" (UPR, zero-shot)', choices=MODES)
     max_new_tokens: int = setting(EXPLAIN_BUDGET, "explanation budget in tokens; a label not written by then is forced")
     batch_size: int = setting(8, "pairs per forward pass")
     depth: int = setting(100, "first-stage hits reranked per query; the rest keep their order below them")
@@ -96,8 +103,9 @@ class Judgment:
     first_stage_rank: int
     first_stage_score: float | None
     rank: int = 0
-    decided_by: str = ""  # "label", "expected_label" or "first_stage"
+    decided_by: str = ""  # "label", "expected_label", "query_likelihood" or "first_stage"
     output: str = ""  # the model's raw answer (explain mode)
+    query_logprob: float | None = None  # query-likelihood mode: mean log P(query token | document prompt)
 
 
 @dataclass
@@ -164,6 +172,19 @@ def order_judgments(judgments: list[Judgment]) -> list[Judgment]:
     return ordered
 
 
+def order_by_likelihood(judgments: list[Judgment]) -> list[Judgment]:
+    """Judgments given in first-stage order -> ordered by query likelihood (ties: first stage);
+    failed ones keep their first-stage slots, as in `order_judgments`."""
+    scored = [j for j in judgments if j.query_logprob is not None]
+    fill = iter(sorted(scored, key=lambda j: (-j.query_logprob, j.first_stage_rank)))
+    ordered = [next(fill) if j.query_logprob is not None else j for j in judgments]
+    ties = Counter(j.query_logprob for j in scored)
+    for rank, j in enumerate(ordered, 1):
+        j.rank = rank
+        j.decided_by = "query_likelihood" if j.query_logprob is not None and ties[j.query_logprob] == 1 else "first_stage"
+    return ordered
+
+
 def _decided_by(judgment: Judgment, by_label: dict[int, list[Judgment]]) -> str:
     if judgment.label is None:
         return "first_stage"
@@ -183,6 +204,7 @@ class RawAnswer:
     label_probs: tuple[float, float, float] | None  # p("0"), p("1"), p("2") after the label prefix
     error: str | None = None
     forced: bool = False  # explain: the answer ran out of tokens; label_probs are read after a forced prefix
+    query_logprob: float | None = None  # query-likelihood mode
 
 
 class Backend(Protocol):
@@ -202,6 +224,7 @@ class TransformersBackend:
         self.model, self.tokenizer = load_causal_lm(path, dtype=settings.dtype, device=self.device)
         self.pad_id = self.tokenizer.pad_token_id
         self.prefix_ids, self.label_ids = label_token_ids(self.tokenizer)
+        self._head = None  # the output projection in float32, made on the first query-likelihood call
 
     def prompt_ids(self, question: str, document: str, settings: RerankSettings) -> list[int]:
         messages = prompts.relevance_messages(question, document[: settings.max_doc_chars])
@@ -210,6 +233,8 @@ class TransformersBackend:
         return ids + self.prefix_ids if settings.mode == "label_only" else ids
 
     def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]:
+        if settings.mode == "query_likelihood":
+            return self._query_likelihood(pairs, settings)
         sequences = [self.prompt_ids(q, d, settings) for q, d in pairs]
         # A query's documents go together (they share the prompt head), shortest first (less padding).
         order = sorted(range(len(sequences)), key=lambda i: (pairs[i][0], len(sequences[i])))
@@ -224,6 +249,21 @@ class TransformersBackend:
             for i, result in zip(batch, results):
                 answers[i] = result
         return answers
+
+    def _query_likelihood(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]:
+        from reasonrank_assets.core import likelihood
+
+        if self._head is None:
+            self._head = likelihood.output_weight(self.model)
+        heads, queries = [], []
+        for question, document in pairs:
+            text = self.tokenizer.apply_chat_template(prompts.question_messages(document[: settings.max_doc_chars]), add_generation_prompt=True, tokenize=False)
+            heads.append(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+            queries.append(self.tokenizer(question.strip(), add_special_tokens=False)["input_ids"])
+        if any(not q for q in queries):
+            raise ValueError("query-likelihood reranking needs a query with at least one token")
+        scores = likelihood.continuation_logprobs(self.model, heads, queries, self.pad_id, head=self._head)
+        return [RawAnswer("", None, query_logprob=score) for score in scores]
 
     def _label_only(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
         return [RawAnswer("", probs) for probs in labels.label_probs_after(self.model, sequences, self.pad_id, self.label_ids, groups=queries)]
@@ -280,6 +320,9 @@ class VLLMBackend:
     def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]:
         from vllm import SamplingParams, TokensPrompt
 
+        if settings.mode == "query_likelihood":
+            raise ValueError("query-likelihood reranking runs on the transformers backend")
+
         prompts_ = []
         for question, document in pairs:
             text = self.tokenizer.apply_chat_template(prompts.relevance_messages(question, document[: settings.max_doc_chars]), add_generation_prompt=True, tokenize=False)
@@ -334,7 +377,7 @@ class Reranker:
     def judge_many(self, pairs: list[tuple[str, str]]) -> list[tuple[RawAnswer, prompts.RelevanceParse | None]]:
         """(query, text) pairs of any number of queries in one call: the backend batches across them."""
         answers = self.backend.answer(pairs, self.settings)
-        if self.settings.mode == "label_only":
+        if self.settings.mode in ("label_only", "query_likelihood"):
             return [(a, None) for a in answers]
         return [(a, prompts.parse_relevance(a.output) if a.error is None else None) for a in answers]
 
@@ -361,8 +404,9 @@ class Reranker:
             ids = [str(i) if isinstance(d, str) else str(d.get("doc_id", d.get("docid", i))) for i, d in zip(order, ranked)]
             prepared.append((query, ranked, ids, [scores[i] for i in order] if scores is not None else [None] * len(docs)))
         answers = iter(self.judge_many([(query, candidate_text(d)) for query, ranked, _, _ in prepared for d in ranked]))
+        order = order_by_likelihood if self.settings.mode == "query_likelihood" else order_judgments
         return [
-            order_judgments([_judgment(doc_id, rank, score, *next(answers)) for rank, (doc_id, score) in enumerate(zip(ids, scores), 1)])
+            order([_judgment(doc_id, rank, score, *next(answers)) for rank, (doc_id, score) in enumerate(zip(ids, scores), 1)])
             for _, _, ids, scores in prepared
         ]
 
@@ -384,6 +428,8 @@ class Reranker:
 def _judgment(doc_id: str, rank: int, score: float | None, answer: RawAnswer, parse: prompts.RelevanceParse | None) -> Judgment:
     if answer.error is not None:
         return Judgment(doc_id, None, None, answer.error, "error", rank, score, output=answer.output)
+    if answer.query_logprob is not None:
+        return Judgment(doc_id, None, None, "", "ok", rank, score, query_logprob=answer.query_logprob)
     expected = sum(label * p for label, p in zip(LABELS, answer.label_probs)) if answer.label_probs else None
     if parse is None or (answer.forced and parse.status not in prompts.USABLE_STATUSES):
         # label-only, or a forced label after the budget: the most probable label token
@@ -459,6 +505,7 @@ def _run_row(query: dict, system: str, j: Judgment, n_hits: int, first: dict) ->
         "first_stage_rank": j.first_stage_rank,
         "first_stage_score": j.first_stage_score,
         "decided_by": j.decided_by,
+        "query_logprob": j.query_logprob,
         "explanation": j.explanation,
         "status": j.status,
     }
