@@ -323,3 +323,27 @@ def test_killed_training_resumes_from_its_last_checkpoint_under_dagster_pipes(ti
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert [p["step"] for p in manifest["metrics"]["loss_curve"]] == list(range(1, 21))
     assert messages == [manifest]  # the manifest also comes back as a Pipes message
+
+
+@pytest.mark.slow
+def test_the_question_task_teaches_the_query_likelihood_reranker(tiny_model_dir, tmp_path):
+    """Rows of task "question" (the question a relevant document answers) are what the
+    query-likelihood reranker reads: after SFT on them it ranks each document first for its own
+    question, where the untrained model has no preference."""
+    from reasonrank_assets.core import prompts
+    from reasonrank_assets.core.evaluation import rerank
+
+    questions = {"hops malt yeast water": "how do I brew beer?", "coffee grinder burr": "which grinder for espresso?"}
+    rows = [{"example_id": f"w{i}-{r}", "split": "train", "task": "question", "label": None, "prompt": json.dumps(prompts.question_messages(doc)),
+             "completion": question} for i, (doc, question) in enumerate(questions.items()) for r in range(4)]  # fmt: skip
+    rows += toy_examples()  # relevance and queries rows: left out by the tasks chosen
+    manifest = train_sft(rows, tiny_sft(tiny_model_dir, tasks=("question",), max_steps=80), tmp_path / "question-sft")
+    assert manifest["n_examples"] == 8  # the question rows alone
+
+    def margins(path) -> list[float]:
+        reranker = rerank.Reranker.from_pretrained(path, mode="query_likelihood", dtype="float32", device="cpu")
+        scores = {(q, d): a.query_logprob for q in questions.values() for d in questions for (a, _) in reranker.judge(q, [d])}
+        return [scores[(q, d)] - scores[(q, other)] for d, q in questions.items() for other in questions if other != d]
+
+    assert all(m > 0.2 for m in margins(manifest["checkpoint"]))  # nats a token in favour of the right document (measured 0.37, 0.85)
+    assert all(abs(m) < 0.05 for m in margins(tiny_model_dir))  # untrained: no preference

@@ -67,6 +67,17 @@ def test_usable_judgments_become_relevance_examples(built):
     assert report["judgments_dropped"]["no_label"] == 1 and report["judgments_dropped"]["error"] == 1
 
 
+def test_the_question_task_asks_for_the_question_of_each_relevant_document():
+    config = td.TrainingDataSettings(max_example_tokens=2000, validation_fraction=0.0, test_fraction=0.0, question_task_min_label=1)
+    rows, report = td.build_training_examples(JUDGMENTS, QUESTIONS, SEARCH_QUERIES, [BRIGHT_QUERY], config)
+    written = {(r["question_id"], r["url"]): r for r in rows if r["task"] == "question"}
+    assert set(written) == {(1, "a"), (1, "d"), (3, "g"), (5, "k")}  # the usable, clean relevance pairs labelled 1 or 2
+    row = written[(1, "a")]
+    assert row["prompt"] == prompts.question_messages("Page a about brewing.") and row["completion"] == QUESTIONS[0]["text"]
+    assert row["label"] is None and report["examples"]["train/question"] == 4
+    assert len({r["example_id"] for r in rows}) == len(rows) and warehouse.to_arrow("training_examples", rows).num_rows == len(rows)
+
+
 def test_near_duplicates_merged_under_the_representative(built):
     rows, report = built
     assert report["near_duplicates_merged"] == 1 and report["duplicate_pages_dropped"] == 1

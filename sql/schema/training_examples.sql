@@ -3,7 +3,7 @@
 CREATE TABLE training_examples (
     example_id VARCHAR NOT NULL,        -- stable id: sha256 of (task, site, question_id, url), 20 hex digits
     split VARCHAR NOT NULL,             -- train, validation or test (by a stable hash of the question)
-    task VARCHAR NOT NULL,              -- relevance (explanation + label) or queries (query generation)
+    task VARCHAR NOT NULL,              -- relevance (explanation + label), queries (query generation) or question (the question a relevant document answers)
     site VARCHAR NOT NULL,              -- the question's site
     question_id BIGINT NOT NULL,        -- the representative question of its near-duplicate cluster
     url VARCHAR,                        -- relevance: the page judged; NULL for queries

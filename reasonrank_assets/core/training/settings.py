@@ -69,7 +69,7 @@ class SFTSettings(ModelSettings, ScheduleSettings):
     """Distillation. Defaults are the method's GPU recipe (DESIGN section 2)."""
 
     base_model: str = setting(GPU_STUDENT, 'hub id, directory, or the alias "smollm2-135m-instruct"')
-    tasks: tuple[str, ...] = setting(("relevance", "queries"), "teacher tasks to distil (multi-task: both)")
+    tasks: tuple[str, ...] = setting(("relevance", "queries"), "training_examples tasks to learn (the method: both; \"question\" too for a query-likelihood reranker)")
     learning_rate: float = setting(2e-4, "peak learning rate")
     max_length: int | None = setting(None, "tokens per example; None: the longest example in the data (no truncation)")
     padding_free: bool = setting(True, "a batch as one packed row, no padding (needs max_length None)")
