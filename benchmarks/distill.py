@@ -32,6 +32,9 @@ The recipe, the same for every arm (only who labels differs):
   pairwise loss between one question's documents (`SFTSettings.rank_loss_weight`);
   `--soft-labels` trains a teacher's label digit toward its label probabilities
   (`SFTSettings.soft_labels`); with `--init ARM`, the arms after ARM start from its student;
+  `--tasks question` (alone, or beside `relevance`) teaches the student to write the question
+  of each chosen pair labelled at least `--question-min-label` (people's query for the oracle,
+  the teacher's written question for `written`): what the query-likelihood reranker reads;
 - `--refine grpo reward_weighted`: the method's second stage on each SFT student, rewards
   against the same rows' labels (`train_refined`, `refine_student`); each refined student is
   scored beside its SFT student.
@@ -44,7 +47,10 @@ student and, with `--teacher-zero-shot`, the 1.5B teacher itself, all through th
 float32 by default). The reranker ranks by (label, expected label, BM25); the table also shows
 each model ranked by its expected label alone; with `--explain-eval N`, a student trained on
 explanations also reranks explaining first, as the method's student does. nDCG@10 (ir_measures, graded qrels) with a
-two-sided paired t-test against BM25 over the test queries. A finished training run with the
+two-sided paired t-test against BM25 over the test queries. With `--query-likelihood` the
+untrained SmolLM2 and every student also rerank by query likelihood (`rerank` mode
+"query_likelihood", UPR: the mean log-probability of the query after a prompt that shows the
+document and asks for the question it answers; zero-shot for the untrained model). A finished training run with the
 same rows and settings is reused from `--work`.
 """
 
@@ -213,10 +219,6 @@ def teacher_recording(arm: str, max_tokens: int) -> Path:
     return ROOT / "benchmarks" / "recordings" / f"dl19-{arm.replace('_', '-')}-{f'explain{max_tokens}' if max_tokens else 'label'}.jsonl.gz"
 
 
-QUESTION_PROMPT = ("Passage:\n{passage}\n\nWrite one specific web search question that this passage answers. "
-                   "Reply with the question only, under 15 words.")
-
-
 def question_writer() -> Teacher:
     """The 1.5B teacher as it writes questions (these settings are part of each answer's cache key)."""
     return make_teacher(TeacherSettings(backend="transformers", model=models.QWEN_CODER, query_max_tokens=32, batch_size=16, dtype="float32"))
@@ -248,7 +250,7 @@ def teacher_questions(
             if queue and len(chosen) < n:
                 chosen.append((q, queue.pop()))
     items = [Prompt(cache_key(teacher.model, QUERIES, m, teacher.settings(QUERIES)), QUERIES, m)
-             for m in ([{"role": "user", "content": QUESTION_PROMPT.format(passage=prompts.truncate_document(text[doc]))}] for _, doc in chosen)]
+             for m in (prompts.question_messages(text[doc]) for _, doc in chosen)]
 
     def progress(answered: int, total: int) -> None:
         if answered % 16 == 0 or answered == total:
@@ -293,6 +295,17 @@ def select(rows: list[dict], n: int, balance: bool, seed: int) -> list[dict]:
     return chosen
 
 
+def training_rows(rows: list[dict], tasks: list[str], n: int, balance: bool, seed: int) -> list[dict]:
+    """`select` over the relevance rows, then, with the task "question", the chosen pairs'
+    question rows (a pair's relevance row stays only when "relevance" is learnt too)."""
+    chosen = select([r for r in rows if r["task"] == "relevance"], n, balance, seed)
+    if "question" not in tasks:
+        return chosen
+    picked = {(r["question_id"], r["url"]) for r in chosen}
+    questions = [r for r in rows if r["task"] == "question" and (r["question_id"], r["url"]) in picked]
+    return (chosen if "relevance" in tasks else []) + questions
+
+
 REFINE_K = 4  # samples a prompt (GRPO) or a pair (reward-weighted rollouts), the CPU profiles'
 LABEL_LINE_TOKENS = 16  # "Relevance Label: N ##" and a margin
 
@@ -327,11 +340,11 @@ def log_line(stage: str):
     return lambda logs: print(f"    {stage} {json.dumps({k: logs[k] for k in ('step', 'loss', 'reward') if k in logs})}", flush=True)
 
 
-def score_model(path: str, queries, bench, first_stage, depth: int, dtype: str, explain_tokens: int = 0) -> tuple[list[dict], float]:
-    """The project's reranker over the first stage, label-only or, with `explain_tokens`, explaining
-    first (a label not written within the budget is forced); (rows, pairs/s)."""
-    mode = {"mode": "explain", "max_new_tokens": explain_tokens} if explain_tokens else {"mode": "label_only"}
-    reranker = rerank.Reranker.from_pretrained(path, dtype=dtype, batch_size=16, **mode)
+def score_model(path: str, queries, bench, first_stage, depth: int, dtype: str, explain_tokens: int = 0, mode: str = "label_only") -> tuple[list[dict], float]:
+    """The project's reranker over the first stage, label-only, by query likelihood, or, with
+    `explain_tokens`, explaining first (a label not written within the budget is forced); (rows, pairs/s)."""
+    settings = {"mode": "explain", "max_new_tokens": explain_tokens} if explain_tokens else {"mode": mode}
+    reranker = rerank.Reranker.from_pretrained(path, dtype=dtype, batch_size=16, **settings)
     started = time.perf_counter()
     rows = rerank.rerank_run(reranker, queries, bench.documents, first_stage, depth)
     return rows, len(first_stage) / (time.perf_counter() - started)
@@ -373,6 +386,10 @@ class Table:
         statuses = f"; answers {dict(Counter(r['status'] for r in rows))}" if explain_tokens else ""  # forced: the budget ran out
         self.add(f"{name} (label, expected, BM25)", rows, speed, f"labels {dict(sorted(labels.items()))}; decided by {dict(decided)}{statuses}")
         self.add(f"{name} (expected label)", by_expected_label(rows), None, f"{distinct} distinct expected labels / {len(rows)}")
+
+    def add_likelihood(self, name: str, path: str, depth: int, dtype: str) -> None:
+        rows, speed = score_model(path, self.queries, self.bench, self.first_stage, depth, dtype, mode="query_likelihood")
+        self.add(f"{name} (query likelihood)", rows, speed, f"{len({r['query_logprob'] for r in rows})} distinct log-probabilities / {len(rows)}")
 
     def print(self) -> None:
         print(f"\n{self.title}")
@@ -424,6 +441,12 @@ def main() -> None:
     parser.add_argument("--scheduler", default="constant_with_warmup", help="learning-rate schedule (a transformers lr_scheduler_type)")
     parser.add_argument("--warmup-ratio", type=float, default=0.03)
     parser.add_argument("--eval-checkpoints", action="store_true", help="also score every saved checkpoint (full fine-tuning): a learning curve")
+    parser.add_argument("--tasks", nargs="+", default=["relevance"], choices=("relevance", "question"),
+                        help="what the student learns: relevance (label line, or explanation and label), question (to write the question of each "
+                             "pair labelled at least --question-min-label: the query-likelihood reranker's task)")
+    parser.add_argument("--question-min-label", type=int, default=2, choices=(1, 2), help="task question: the lowest label whose pairs teach it")
+    parser.add_argument("--query-likelihood", action="store_true",
+                        help="also rerank by query likelihood (UPR, zero-shot for the untrained model): the untrained SmolLM2 and every student")
     parser.add_argument("--soft-labels", action="store_true", help="train the label digit toward the teacher's label probabilities (people's labels stay hard)")
     parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
     parser.add_argument("--drop-explanations", action="store_true", help="teacher arms: train on the teacher's labels alone (the label-only student)")
@@ -441,6 +464,8 @@ def main() -> None:
     args = parser.parse_args()
     if min(args.teacher_max_tokens, args.explain_eval) < 0:
         parser.error("--teacher-max-tokens and --explain-eval are token budgets: 0 or more")
+    if "relevance" not in args.tasks and not args.query_likelihood:
+        parser.error("a student trained on --tasks question alone ranks by query likelihood: add --query-likelihood")
     if args.refine_lr is not None and args.refine_lr <= 0:
         parser.error("--refine-lr is a learning rate: above 0")
     if not DATA.exists():
@@ -467,6 +492,8 @@ def main() -> None:
             table.add_model("SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args.depth, args.score_dtype)
         if args.teacher_zero_shot:  # the teacher itself, label-only: what its students are distilled from
             table.add_model("Qwen2.5-Coder-1.5B zero-shot", models.resolve_model(models.QWEN_CODER), args.depth, args.score_dtype)
+        if args.query_likelihood:
+            table.add_likelihood("SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args.depth, args.score_dtype)
 
     candidates = per_query_cap(train_candidates(bench, run, train_q, args.train_depth), bench.qrels, args.per_query, args.seed)
     grades = human_grades(candidates, bench.qrels)
@@ -474,7 +501,8 @@ def main() -> None:
     for site in args.stackexchange:
         site_pairs, site_questions, site_grades = stackexchange_pairs(SHARED / "stackexchange" / site, args.se_questions, args.seed)
         candidates, questions, grades = candidates + site_pairs, questions + site_questions, {**grades, **site_grades}
-    data_config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False)
+    data_config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False,
+                                                     question_task_min_label=args.question_min_label if "question" in args.tasks else None)
     facts: dict = {"candidates": len(candidates), "train_queries": len(questions), "by_site": dict(Counter(c["site"] for c in candidates))}
     if "written" in args.arms:
         if args.teacher_questions <= 0:
@@ -502,13 +530,13 @@ def main() -> None:
             if args.drop_explanations:  # the method's ablation: the same labels, no explanation to learn
                 judgments = [{**j, "explanation": ""} for j in judgments]
         rows, report = training_data.build_training_examples(judgments, arm_questions, [], contamination, data_config)
-        chosen = select(rows, args.train_pairs, args.balance, args.seed)
+        chosen = training_rows(rows, args.tasks, args.train_pairs, args.balance, args.seed)
         micro = args.micro_batch or args.batch
         seen = len(question_runs(chosen, ("relevance",), micro, args.seed)) if args.rank_loss else len(chosen)  # a question's runs are topped up
         steps = max(1, math.ceil(seen * args.epochs / args.batch))
         settings = SFTSettings.cpu_profile(
             max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=micro, learning_rate=args.lr, rank_loss_weight=args.rank_loss,
-            save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full,
+            save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full, tasks=tuple(args.tasks),
             lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4, soft_labels=args.soft_labels,
             **({"base_model": start[1]} if start else {}),
         )  # fmt: skip
@@ -517,13 +545,14 @@ def main() -> None:
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
                f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}"
                f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{'-bm25neg' if arm == 'written' and args.written_negatives == 'bm25' else ''}"
-               f"{f'-explain{args.teacher_max_tokens}' if taught and args.teacher_max_tokens else ''}{'-noexpl' if taught and args.drop_explanations else ''}{f'-from-{start[0]}' if start else ''}")  # fmt: skip
+               f"{f'-explain{args.teacher_max_tokens}' if taught and args.teacher_max_tokens else ''}{'-noexpl' if taught and args.drop_explanations else ''}{f'-from-{start[0]}' if start else ''}"
+               f"{'' if args.tasks == ['relevance'] else '-' + '+'.join(args.tasks) + (f'{args.question_min_label}' if 'question' in args.tasks else '')}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=log_line(f"{arm} sft"))
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]
         facts[arm] = {
             "teacher": summary, "judged_labels": dict(Counter(j["label"] for j in judgments)), "decontamination": report["decontamination"],
-            "examples": len(rows), "trained_on": dict(Counter(r["label"] for r in chosen)), "steps": steps,
+            "examples": len(rows), "trained_on": dict(Counter(r["task"] if r["label"] is None else r["label"] for r in chosen)), "steps": steps,
             "loss_first_last": [loss[0], loss[-1]] if loss else None, "train_s": round(time.perf_counter() - t),
             "train_runtime_s": manifest["metrics"].get("train_runtime_s"),
             "labels_vs_people": None if arm == "written" else metrics.label_agreement([grades[j["pair_id"]] for j in judgments], [j["label"] for j in judgments]),
@@ -546,7 +575,10 @@ def main() -> None:
             students.append((f"{arm} student + {method}", refined["checkpoint"]))
         for table in tables:
             for name, path in students:
-                table.add_model(name, path, args.depth, args.score_dtype)
+                if "relevance" in args.tasks:
+                    table.add_model(name, path, args.depth, args.score_dtype)
+                if args.query_likelihood:
+                    table.add_likelihood(name, path, args.depth, args.score_dtype)
                 if args.explain_eval and explains:
                     table.add_model(name, path, args.depth, args.score_dtype, args.explain_eval)
         if arm == args.init:

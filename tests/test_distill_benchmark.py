@@ -46,6 +46,26 @@ def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared
     assert Counter(r["label"] for r in balanced) == {0: 30, 1: 30, 2: 30}
 
 
+def test_the_question_task_teaches_the_question_of_each_relevant_pair_chosen(shared_data):
+    distill = _distill()
+    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
+    run = retrieval.read_run(bench.run_files["bm25"], k=100)
+    train_q, _ = distill.split_queries(bench.queries)
+    pairs = distill.train_candidates(bench, run, train_q, 10)
+    grades = distill.human_grades(pairs, bench.qrels)
+    questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
+    config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False, question_task_min_label=2)
+    rows, _ = training_data.build_training_examples(distill.given_judgments(pairs, grades), questions, [], [], config)
+    both = distill.training_rows(rows, ["relevance", "question"], 0, False, 0)
+    relevance = {(r["question_id"], r["url"]): r["label"] for r in both if r["task"] == "relevance"}
+    asked = [(r["question_id"], r["url"]) for r in both if r["task"] == "question"]
+    assert len(relevance) == len(pairs) and sorted(asked) == sorted(k for k, label in relevance.items() if label == 2)
+    text = {q["question_id"]: q["text"] for q in questions}
+    assert all(r["completion"] == text[r["question_id"]] for r in both if r["task"] == "question")
+    alone = distill.training_rows(rows, ["question"], 60, True, 0)  # 20 pairs a label drawn, the 20 relevant ones asked
+    assert {r["task"] for r in alone} == {"question"} and len(alone) == 20
+
+
 def test_a_per_query_cap_keeps_every_query_and_its_rare_grades(shared_data):
     distill = _distill()
     bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
