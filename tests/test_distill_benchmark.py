@@ -21,11 +21,16 @@ def _distill():
     return module
 
 
-def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared_data):
+def _dl19(shared_data):
+    """(the benchmark module, DL19, its BM25 top 100, train-half ids, test-half ids)."""
     distill = _distill()
     bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
-    run = retrieval.read_run(bench.run_files["bm25"], k=100)
     train_q, test_q = distill.split_queries(bench.queries)
+    return distill, bench, retrieval.read_run(bench.run_files["bm25"], k=100), train_q, test_q
+
+
+def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared_data):
+    distill, bench, run, train_q, test_q = _dl19(shared_data)
     assert not train_q & test_q and len(train_q | test_q) == 43
     text = {d["doc_id"]: d["text"] for d in bench.documents}
     test_texts = [q["query"] for q in bench.queries if q["query_id"] in test_q]
@@ -47,10 +52,7 @@ def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared
 
 
 def test_the_question_task_teaches_the_question_of_each_relevant_pair_chosen(shared_data):
-    distill = _distill()
-    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
-    run = retrieval.read_run(bench.run_files["bm25"], k=100)
-    train_q, _ = distill.split_queries(bench.queries)
+    distill, bench, run, train_q, _ = _dl19(shared_data)
     pairs = distill.train_candidates(bench, run, train_q, 10)
     grades = distill.human_grades(pairs, bench.qrels)
     questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
@@ -67,10 +69,7 @@ def test_the_question_task_teaches_the_question_of_each_relevant_pair_chosen(sha
 
 
 def test_a_per_query_cap_keeps_every_query_and_its_rare_grades(shared_data):
-    distill = _distill()
-    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
-    run = retrieval.read_run(bench.run_files["bm25"], k=100)
-    train_q, _ = distill.split_queries(bench.queries)
+    distill, bench, run, train_q, _ = _dl19(shared_data)
     pairs = distill.train_candidates(bench, run, train_q, 100)
     capped = distill.per_query_cap(pairs, bench.qrels, 8, seed=0)
     grade = {(r["query_id"], r["doc_id"]): int(r["relevance"]) for r in bench.qrels}
@@ -119,10 +118,7 @@ def test_teacher_written_questions_pair_their_passage_with_another_of_its_pool_a
     from reasonrank_assets.core.teacher.backends import make_teacher
     from reasonrank_assets.core.teacher.settings import TeacherSettings
 
-    distill = _distill()
-    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
-    run = retrieval.read_run(bench.run_files["bm25"], k=100)
-    train_q, _ = distill.split_queries(bench.queries)
+    distill, bench, run, train_q, _ = _dl19(shared_data)
     text = {d["doc_id"]: d["text"] for d in bench.documents}
     pool: dict[str, set[str]] = {}
     for h in run:
@@ -156,10 +152,7 @@ def test_bm25_negatives_are_the_pool_passage_bm25_ranks_highest_for_the_written_
     from reasonrank_assets.core.teacher.backends import make_teacher
     from reasonrank_assets.core.teacher.settings import TeacherSettings
 
-    distill = _distill()
-    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
-    run = retrieval.read_run(bench.run_files["bm25"], k=100)
-    train_q, _ = distill.split_queries(bench.queries)
+    distill, bench, run, train_q, _ = _dl19(shared_data)
     with OpenAIServer(answer=_first_words_question) as server:
         teacher = make_teacher(TeacherSettings(base_url=server.url, model=server.model, api_key_env=None, concurrency=4))
         pairs, questions, grades = distill.teacher_questions(bench, run, train_q, 6, teacher, tmp_path, seed=0, negatives="bm25")
@@ -179,10 +172,7 @@ def test_a_teacher_arms_judgments_are_recorded_once_and_a_fresh_clone_asks_nothi
     from reasonrank_assets.core.teacher.backends import make_teacher
     from reasonrank_assets.core.teacher.settings import TeacherSettings
 
-    distill = _distill()
-    bench = benchmarks.load_benchmark(f"dl19:{shared_data / 'trec-dl-2019'}")
-    run = retrieval.read_run(bench.run_files["bm25"], k=100)
-    train_q, _ = distill.split_queries(bench.queries)
+    distill, bench, run, train_q, _ = _dl19(shared_data)
     pairs = distill.train_candidates(bench, run, train_q, depth=10)[:12]
     recording = tmp_path / "teacher.jsonl.gz"
     with OpenAIServer() as server:
