@@ -319,3 +319,6 @@ def test_query_likelihood_reranking_on_a_tiny_model(tiny_model_dir):
     assert [r["doc_id"] for r in rows][:3] == sorted(["d1", "d 2", "d3"], key=lambda d: -expected[d]) and rows[3]["doc_id"] == "d4"
     assert [r["query_logprob"] for r in rows][:3] == pytest.approx(sorted((expected[d] for d in ("d1", "d 2", "d3")), reverse=True), abs=1e-5)
     assert rows[3]["query_logprob"] is None and rows[3]["status"] == "not_reranked"
+    empty = reranker.rerank("  ", DOCS[:2])  # no query token to score: both keep their first-stage place, said why
+    assert [(j.doc_id, j.status, j.decided_by) for j in empty] == [("d1", "error", "first_stage"), ("d 2", "error", "first_stage")]
+    assert "empty query" in empty[0].explanation

@@ -260,10 +260,18 @@ class TransformersBackend:
             text = self.tokenizer.apply_chat_template(prompts.question_messages(document[: settings.max_doc_chars]), add_generation_prompt=True, tokenize=False)
             heads.append(self.tokenizer(text, add_special_tokens=False)["input_ids"])
             queries.append(self.tokenizer(question.strip(), add_special_tokens=False)["input_ids"])
-        if any(not q for q in queries):
-            raise ValueError("query-likelihood reranking needs a query with at least one token")
-        scores = likelihood.continuation_logprobs(self.model, heads, queries, self.pad_id, head=self._head)
-        return [RawAnswer("", None, query_logprob=score) for score in scores]
+        answers = [RawAnswer("", None, "ValueError: an empty query has no likelihood") for _ in pairs]
+        scorable = [i for i, q in enumerate(queries) if q]
+        for start in range(0, len(scorable), settings.batch_size):
+            batch = scorable[start : start + settings.batch_size]
+            try:
+                scores = likelihood.continuation_logprobs(self.model, [heads[i] for i in batch], [queries[i] for i in batch], self.pad_id, head=self._head)
+                for i, score in zip(batch, scores):
+                    answers[i] = RawAnswer("", None, query_logprob=score)
+            except Exception as error:  # one bad batch must not lose the others: mark it and go on
+                for i in batch:
+                    answers[i] = RawAnswer("", None, f"{type(error).__name__}: {error}")
+        return answers
 
     def _label_only(self, sequences: list[list[int]], queries: list[str], settings: RerankSettings) -> list[RawAnswer]:
         return [RawAnswer("", probs) for probs in labels.label_probs_after(self.model, sequences, self.pad_id, self.label_ids, groups=queries)]
