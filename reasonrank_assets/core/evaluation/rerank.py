@@ -227,10 +227,13 @@ class TransformersBackend:
         self._head = None  # the output projection in float32, made on the first query-likelihood call
 
     def prompt_ids(self, question: str, document: str, settings: RerankSettings) -> list[int]:
-        messages = prompts.relevance_messages(question, document[: settings.max_doc_chars])
-        text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        ids = self._chat_ids(prompts.relevance_messages(question, document[: settings.max_doc_chars]))
         return ids + self.prefix_ids if settings.mode == "label_only" else ids
+
+    def _chat_ids(self, messages: list[dict]) -> list[int]:
+        """The prompt's token ids through the model's chat template, ready for the answer."""
+        text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
     def answer(self, pairs: list[tuple[str, str]], settings: RerankSettings) -> list[RawAnswer]:
         if settings.mode == "query_likelihood":
@@ -255,11 +258,8 @@ class TransformersBackend:
 
         if self._head is None:
             self._head = likelihood.output_weight(self.model)
-        heads, queries = [], []
-        for question, document in pairs:
-            text = self.tokenizer.apply_chat_template(prompts.question_messages(document[: settings.max_doc_chars]), add_generation_prompt=True, tokenize=False)
-            heads.append(self.tokenizer(text, add_special_tokens=False)["input_ids"])
-            queries.append(self.tokenizer(question.strip(), add_special_tokens=False)["input_ids"])
+        heads = [self._chat_ids(prompts.question_messages(document[: settings.max_doc_chars])) for _, document in pairs]
+        queries = [self.tokenizer(question.strip(), add_special_tokens=False)["input_ids"] for question, _ in pairs]
         answers = [RawAnswer("", None, "ValueError: an empty query has no likelihood") for _ in pairs]
         scorable = [i for i, q in enumerate(queries) if q]
         for start in range(0, len(scorable), settings.batch_size):
