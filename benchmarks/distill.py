@@ -35,6 +35,8 @@ The recipe, the same for every arm (only who labels differs):
   `--tasks question` (alone, or beside `relevance`) teaches the student to write the question
   of each chosen pair labelled at least `--question-min-label` (people's query for the oracle,
   the teacher's written question for `written`): what the query-likelihood reranker reads;
+  `--question-negatives N` trains it contrastively instead (`SFTSettings.question_negatives`):
+  each document's query likelihood against N documents of its query the arm labelled lower;
 - `--refine grpo reward_weighted`: the method's second stage on each SFT student, rewards
   against the same rows' labels (`train_refined`, `refine_student`); each refined student is
   scored beside its SFT student.
@@ -88,7 +90,7 @@ from reasonrank_assets.core.training.examples import load_rows
 from reasonrank_assets.core.training.refine import train_refined
 from reasonrank_assets.core.training.rollouts import cached_rollouts
 from reasonrank_assets.core.training.settings import RefineSettings, RolloutSettings, SFTSettings
-from reasonrank_assets.core.training.sft import question_runs, train_sft
+from reasonrank_assets.core.training.sft import likelihood_groups, question_runs, train_sft
 
 
 def split_queries(queries: list[dict]) -> tuple[set[str], set[str]]:
@@ -445,6 +447,9 @@ def main() -> None:
                         help="what the student learns: relevance (label line, or explanation and label), question (to write the question of each "
                              "pair labelled at least --question-min-label: the query-likelihood reranker's task)")
     parser.add_argument("--question-min-label", type=int, default=2, choices=(1, 2), help="task question: the lowest label whose pairs teach it")
+    parser.add_argument("--question-negatives", type=int, default=0, metavar="N",
+                        help="--tasks question alone, contrastive: each document against N of its query's judged lower, the loss on its "
+                             "query's likelihood among them (SFTSettings.question_negatives; every judged pair then has a question row); 0: the token loss")
     parser.add_argument("--query-likelihood", action="store_true",
                         help="also rerank by query likelihood (UPR, zero-shot for the untrained model): the untrained SmolLM2 and every student")
     parser.add_argument("--soft-labels", action="store_true", help="train the label digit toward the teacher's label probabilities (people's labels stay hard)")
@@ -466,6 +471,8 @@ def main() -> None:
         parser.error("--teacher-max-tokens and --explain-eval are token budgets: 0 or more")
     if "relevance" not in args.tasks and not args.query_likelihood:
         parser.error("a student trained on --tasks question alone ranks by query likelihood: add --query-likelihood")
+    if args.question_negatives < 0 or (args.question_negatives and args.tasks != ["question"]):
+        parser.error("--question-negatives N (N >= 0) trains --tasks question alone")
     if args.refine_lr is not None and args.refine_lr <= 0:
         parser.error("--refine-lr is a learning rate: above 0")
     if not DATA.exists():
@@ -501,8 +508,9 @@ def main() -> None:
     for site in args.stackexchange:
         site_pairs, site_questions, site_grades = stackexchange_pairs(SHARED / "stackexchange" / site, args.se_questions, args.seed)
         candidates, questions, grades = candidates + site_pairs, questions + site_questions, {**grades, **site_grades}
+    question_min = 0 if args.question_negatives else args.question_min_label  # contrastive: every judged pair, its negatives too
     data_config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False,
-                                                     question_task_min_label=args.question_min_label if "question" in args.tasks else None)
+                                                     question_task_min_label=question_min if "question" in args.tasks else None)
     facts: dict = {"candidates": len(candidates), "train_queries": len(questions), "by_site": dict(Counter(c["site"] for c in candidates))}
     if "written" in args.arms:
         if args.teacher_questions <= 0:
@@ -531,13 +539,17 @@ def main() -> None:
                 judgments = [{**j, "explanation": ""} for j in judgments]
         rows, report = training_data.build_training_examples(judgments, arm_questions, [], contamination, data_config)
         chosen = training_rows(rows, args.tasks, args.train_pairs, args.balance, args.seed)
-        micro = args.micro_batch or args.batch
-        seen = len(question_runs(chosen, ("relevance",), micro, args.seed)) if args.rank_loss else len(chosen)  # a question's runs are topped up
+        micro = 1 + args.question_negatives if args.question_negatives else args.micro_batch or args.batch
+        if args.question_negatives:  # a document's groups cover its lower ones
+            seen = len(likelihood_groups(chosen, args.question_negatives, args.seed))
+        else:
+            seen = len(question_runs(chosen, ("relevance",), micro, args.seed)) if args.rank_loss else len(chosen)  # a question's runs are topped up
         steps = max(1, math.ceil(seen * args.epochs / args.batch))
         settings = SFTSettings.cpu_profile(
             max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=micro, learning_rate=args.lr, rank_loss_weight=args.rank_loss,
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full, tasks=tuple(args.tasks),
             lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4, soft_labels=args.soft_labels,
+            question_negatives=args.question_negatives,
             **({"base_model": start[1]} if start else {}),
         )  # fmt: skip
         taught = arm in ("self_taught", "teacher_1.5b")
@@ -546,7 +558,8 @@ def main() -> None:
                f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}"
                f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{'-bm25neg' if arm == 'written' and args.written_negatives == 'bm25' else ''}"
                f"{f'-explain{args.teacher_max_tokens}' if taught and args.teacher_max_tokens else ''}{'-noexpl' if taught and args.drop_explanations else ''}{f'-from-{start[0]}' if start else ''}"
-               f"{'' if args.tasks == ['relevance'] else '-' + '+'.join(args.tasks) + (f'{args.question_min_label}' if 'question' in args.tasks else '')}")  # fmt: skip
+               f"{'' if args.tasks == ['relevance'] else '-' + '+'.join(args.tasks) + (f'{question_min}' if 'question' in args.tasks else '')}"
+               f"{f'-neg{args.question_negatives}' if args.question_negatives else ''}")  # fmt: skip
         t = time.perf_counter()
         manifest = train_sft(chosen, settings, args.work / tag, progress=log_line(f"{arm} sft"))
         loss = [p["loss"] for p in manifest["metrics"]["loss_curve"]]

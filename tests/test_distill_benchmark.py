@@ -68,6 +68,31 @@ def test_the_question_task_teaches_the_question_of_each_relevant_pair_chosen(sha
     assert {r["task"] for r in alone} == {"question"} and len(alone) == 20
 
 
+def test_the_contrastive_question_task_groups_each_pair_with_pairs_of_its_query_people_graded_lower(shared_data):
+    from reasonrank_assets.core.training.sft import likelihood_groups
+
+    distill, bench, run, train_q, _ = _dl19(shared_data)
+    pairs = distill.train_candidates(bench, run, train_q, 10)
+    grades = distill.human_grades(pairs, bench.qrels)
+    questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
+    config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False, question_task_min_label=0)
+    rows, _ = training_data.build_training_examples(distill.given_judgments(pairs, grades), questions, [], [], config)
+    chosen = distill.training_rows(rows, ["question"], 0, False, 0)
+    assert len(chosen) == len(pairs) and all(r["label"] == grades[f"{r['question_id']}:{r['url']}"] for r in chosen)  # every judged pair, its label
+    ordered = likelihood_groups(chosen, 3, seed=0)
+    groups = [ordered[i : i + 4] for i in range(0, len(ordered), 4)]
+    assert len(groups) == 152 and all(len({r["question_id"] for r in g}) == 1 and max(r["label"] for r in g[1:]) < g[0]["label"] for g in groups)
+
+
+def test_question_negatives_train_the_question_task_alone():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "distill.py"), "--tasks", "relevance", "--question-negatives", "3"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and "--question-negatives N (N >= 0) trains --tasks question alone" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_a_per_query_cap_keeps_every_query_and_its_rare_grades(shared_data):
     distill, bench, run, train_q, _ = _dl19(shared_data)
     pairs = distill.train_candidates(bench, run, train_q, 100)

@@ -335,3 +335,96 @@ def test_sft_with_soft_labels_trains_the_digit_toward_the_teachers_probabilities
     assert all(bool(known[a]) == (int(targets[p]) == trainer.label_ids[2]) for a, p in digits.items())  # each answer's own probabilities
     assert loss.item() == pytest.approx(soft.mean().item(), rel=1e-4) and loss.item() != pytest.approx(nll.mean().item(), rel=1e-4)
     trainer.train()
+
+
+def _question_rows() -> list[dict]:
+    """Question-task rows (the question each judged document answers), two questions."""
+    from reasonrank_assets.core import prompts
+
+    docs = {"how do I brew beer?": {"hops malt yeast water": 2, "grain mill": 1, "coffee grinder burr": 0, "sand": 0},
+            "which grinder for espresso?": {"burr grinder espresso": 2, "hops malt yeast water": 0, "sand": 0}}  # fmt: skip
+    return [
+        {"example_id": f"{q[:5]}-{doc}", "split": "train", "task": "question", "site": "s", "question_id": q, "url": doc, "label": label,
+         "prompt": json.dumps(prompts.question_messages(doc)), "completion": q}
+        for q, labels in docs.items() for doc, label in labels.items()
+    ]  # fmt: skip
+
+
+def test_likelihood_groups_put_one_document_and_lower_judged_ones_of_its_question_in_each_micro_batch():
+    from reasonrank_assets.core.training.sft import likelihood_groups
+
+    rows = _question_rows() + [{**_question_rows()[0], "example_id": "v", "split": "validation"}]
+    ordered = likelihood_groups(rows, 2, seed=0)
+    groups = [ordered[i : i + 3] for i in range(0, len(ordered), 3)]
+    # beer: the 2 over (1, 0, 0) in two groups, the 1 over its two 0s; espresso: the 2 over its two 0s; a 0 is never first
+    assert sorted((g[0]["question_id"][:5], g[0]["label"]) for g in groups) == [("how d", 1), ("how d", 2), ("how d", 2), ("which", 2)]
+    assert all(len({r["question_id"] for r in g}) == 1 and all(r["label"] < g[0]["label"] for r in g[1:]) for g in groups)
+    beer_best = [g for g in groups if g[0]["label"] == 2 and g[0]["question_id"].startswith("how")]
+    assert {r["url"] for g in beer_best for r in g[1:]} == {"grain mill", "coffee grinder burr", "sand"}  # every lower document, once or more
+    assert all(r["split"] == "train" for r in ordered)
+    assert likelihood_groups(rows, 2, seed=0) == ordered and likelihood_groups(rows, 2, seed=3) != ordered
+    with pytest.raises(ValueError, match="no question-task document has 4 documents of its question judged lower"):
+        likelihood_groups(rows, 4, seed=0)
+
+
+def test_contrastive_likelihood_loss_is_the_cross_entropy_of_the_first_answers_summed_log_likelihood():
+    import torch
+    import torch.nn.functional as F
+
+    from reasonrank_assets.core.training.sft import contrastive_likelihood_loss
+
+    nll = torch.tensor([0.5, 1.0, 0.2, 0.2, 0.1, 3.0, 0.4], requires_grad=True)  # three answers of 2, 2 and 3 tokens
+    answer = torch.tensor([0, 0, 1, 1, 2, 2, 2])
+    loss, hit = contrastive_likelihood_loss(nll, answer, 3)
+    scores = torch.tensor([-1.5, -0.4, -3.5])  # the summed log-likelihoods: answer 1 is the likeliest
+    assert loss.item() == pytest.approx(-F.log_softmax(scores, -1)[0].item(), rel=1e-6) and not hit
+    loss.backward()
+    assert (nll.grad[:2] > 0).all() and (nll.grad[2:] < 0).all()  # descent lowers the first answer's NLL and raises the others'
+    assert contrastive_likelihood_loss(torch.tensor([0.1, 2.0]), torch.tensor([0, 1]), 2)[1]
+
+
+def test_the_contrastive_question_loss_needs_its_group_as_the_micro_batch(tiny_model_dir, tmp_path):
+    with pytest.raises(ValueError, match="question_negatives 2 needs per_device_batch_size 3"):
+        build_sft_trainer(_question_rows(), tiny_sft(tiny_model_dir, tasks=("question",), question_negatives=2, per_device_batch_size=4), tmp_path)
+    with pytest.raises(ValueError, match="trains the task 'question' alone"):
+        build_sft_trainer(_question_rows(), tiny_sft(tiny_model_dir, tasks=("question", "relevance"), question_negatives=1, per_device_batch_size=2), tmp_path)
+
+
+@pytest.mark.slow
+def test_the_contrastive_question_loss_teaches_the_reranker_to_prefer_the_relevant_document(tiny_model_dir, tmp_path):
+    """Each micro-batch is a group (the loss equals the reference computed on it), and after
+    training the query-likelihood reranker ranks every question's relevant documents above its
+    irrelevant ones (one question's relevant document is the other's irrelevant one), where the
+    untrained model has no preference."""
+    import torch
+
+    from reasonrank_assets.core.evaluation import rerank
+    from reasonrank_assets.core.training.sft import answer_token_nll, contrastive_likelihood_loss, train_sft
+
+    rows = [r for r in _question_rows() if r["label"] != 1]  # each question: one relevant document (the other's irrelevant one), two irrelevant
+    settings = tiny_sft(tiny_model_dir, tasks=("question",), question_negatives=1, per_device_batch_size=2, effective_batch_size=2, dtype="float32", max_steps=60)
+    trainer = build_sft_trainer(rows, settings, tmp_path / "check")
+    assert trainer.args.train_sampling_strategy == "sequential" and trainer.question_negatives == 1
+    batch = next(iter(trainer.get_train_dataloader()))
+    with torch.no_grad():
+        trainer.model.train()
+        loss = trainer.compute_loss(trainer.model, dict(batch), num_items_in_batch=None)
+        nll, answer, n_answers, _ = answer_token_nll(trainer.model, dict(batch))
+    assert n_answers == 2 and loss.item() == pytest.approx(contrastive_likelihood_loss(nll, answer, n_answers)[0].item(), rel=1e-5)
+
+    manifest = train_sft(rows, settings, tmp_path / "contrastive")
+
+    def scores(path) -> dict:
+        reranker = rerank.Reranker.from_pretrained(path, mode="query_likelihood", dtype="float32", device="cpu")
+        by_question: dict = {}
+        for r in rows:
+            by_question.setdefault(r["completion"], []).append(r["url"])
+        return {q: dict(zip(docs, (a.query_logprob for a, _ in reranker.judge(q, docs)))) for q, docs in by_question.items()}
+
+    label = {(r["completion"], r["url"]): r["label"] for r in rows}
+    for q, by_doc in scores(manifest["checkpoint"]).items():
+        relevant = [s for doc, s in by_doc.items() if label[(q, doc)] > 0]
+        irrelevant = [s for doc, s in by_doc.items() if label[(q, doc)] == 0]
+        assert min(relevant) - max(irrelevant) > 0.5, (q, by_doc)  # nats a token (measured 0.96 and 1.37)
+    untrained = scores(tiny_model_dir)
+    assert all(max(s.values()) - min(s.values()) < 0.05 for s in untrained.values())  # nats a token: no preference

@@ -74,7 +74,7 @@ def test_the_question_task_asks_for_the_question_of_each_relevant_document():
     assert set(written) == {(1, "a"), (1, "d"), (3, "g"), (5, "k")}  # the usable, clean relevance pairs labelled 1 or 2
     row = written[(1, "a")]
     assert row["prompt"] == prompts.question_messages("Page a about brewing.") and row["completion"] == QUESTIONS[0]["text"]
-    assert row["label"] is None and report["examples"]["train/question"] == 4
+    assert row["label"] == 2 and written[(1, "d")]["label"] == 1 and report["examples"]["train/question"] == 4
     assert len({r["example_id"] for r in rows}) == len(rows) and warehouse.to_arrow("training_examples", rows).num_rows == len(rows)
 
 

@@ -40,7 +40,7 @@ class TrainingDataSettings:
     tokenizer: str | None = setting(None, "HF tokenizer to count tokens; None: estimate as characters / 4")
     min_queries: int = setting(10, "the method dropped query sets with fewer than 10")
     include_queries_task: bool = setting(True, "also train on the teacher's search queries (the method's second task)")
-    question_task_min_label: int | None = setting(None, "also train to write the question for each document judged at least this label (task 'question', the query-likelihood reranker's); None: off")
+    question_task_min_label: int | None = setting(None, "also train to write the question for each document judged at least this label (task 'question', the query-likelihood reranker's; 0: every judged document, as the contrastive loss needs, SFTSettings.question_negatives); None: off")
     near_duplicate_jaccard: float = setting(0.8, "word 3-shingle Jaccard at which two questions are one")
     contamination_ngram: int = setting(13, "word n-gram length of the decontamination check")
     validation_fraction: float = setting(0.05, "share of questions in the validation split")
@@ -280,7 +280,8 @@ def build_training_examples(
                   prompts.relevance_completion(judgment["explanation"], judgment["label"]), url=judgment["url"],
                   label=judgment["label"], parse_status=judgment["parse_status"], label_probs=judgment.get("label_probs"))
         if config.question_task_min_label is not None and judgment["label"] >= config.question_task_min_label:
-            build.add("question", question, split_of(*rep_key, config), prompts.question_messages(document), question["text"].strip(), url=judgment["url"])
+            build.add("question", question, split_of(*rep_key, config), prompts.question_messages(document), question["text"].strip(), url=judgment["url"],
+                      label=judgment["label"])
 
     if config.include_queries_task:
         _add_query_examples(build, search_queries, by_key, representative, config)

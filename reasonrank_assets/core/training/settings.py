@@ -78,6 +78,11 @@ class SFTSettings(ModelSettings, ScheduleSettings):
         0.0, "weight of a pairwise (RankNet) loss between one question's documents beside the token loss; "
         "each micro-batch (per_device_batch_size) is then one question's (0: off)"
     )
+    question_negatives: int = setting(
+        0, "task question, contrastive: each micro-batch (per_device_batch_size = 1 + this) is one document and this many "
+        "judged lower for the same question, and the loss is the softmax cross-entropy of the first one's question "
+        "log-likelihood among them (the query-likelihood reranker's score); 0: the token loss"
+    )
     soft_labels: bool = setting(
         False, "train a relevance answer's label digit toward the teacher's P(0), P(1), P(2) (training_examples.label_probs) "
         "instead of its arg-max label alone; answers without them keep the hard label"

@@ -38,7 +38,11 @@ def build_sft_trainer(
     labels masked to the completion (inspect `trainer.train_dataset["labels"]`)."""
     SFTTrainer = sft_trainer_class()
     check_examples(examples)
-    ordered = question_runs(examples, settings.tasks, settings.per_device_batch_size, settings.seed) if settings.rank_loss_weight else examples
+    if settings.question_negatives:
+        check_contrastive(settings)
+        ordered = likelihood_groups(examples, settings.question_negatives, settings.seed)
+    else:
+        ordered = question_runs(examples, settings.tasks, settings.per_device_batch_size, settings.seed) if settings.rank_loss_weight else examples
     train_rows = conversational(ordered, "train", settings.tasks, label_probs=settings.soft_labels)
     if not train_rows:
         raise ValueError(f"no training examples with split 'train' and task in {list(settings.tasks)}")
@@ -47,8 +51,8 @@ def build_sft_trainer(
     model, tokenizer = runs.load_student(base_path, load_in_4bit=settings.load_in_4bit, dtype=settings.dtype)
     trainer = SFTTrainer(
         model=model,
-        # the ranking loss compares one question's documents: its micro-batches come in the order question_runs made
-        args=sft_config(settings, Path(output_dir), bool(eval_rows), **({"train_sampling_strategy": "sequential"} if settings.rank_loss_weight else {})),
+        # the ranking losses compare one question's documents: their micro-batches come in the order made above
+        args=sft_config(settings, Path(output_dir), bool(eval_rows), **({"train_sampling_strategy": "sequential"} if settings.rank_loss_weight or settings.question_negatives else {})),
         train_dataset=to_dataset(train_rows),
         eval_dataset=to_dataset(eval_rows) if eval_rows else None,
         processing_class=tokenizer,
@@ -56,6 +60,7 @@ def build_sft_trainer(
     )
     if settings.rank_loss_weight or settings.soft_labels:
         trainer.rank_loss_weight, trainer.soft_labels, trainer.label_ids = settings.rank_loss_weight, settings.soft_labels, label_token_ids(tokenizer)[1]
+    trainer.question_negatives = settings.question_negatives
     if settings.soft_labels:
         trainer.data_collator = ColumnCollator(trainer.data_collator, "label_probs")
     return runs.attach_progress(runs.lora_inputs_in_autocast(trainer), progress)
@@ -79,6 +84,52 @@ def question_runs(examples: Sequence[dict], tasks: Sequence[str], size: int, see
         runs_ += [padded[i : i + size] for i in range(0, len(padded), size)]
     rng.shuffle(runs_)
     return [e for run in runs_ for e in run]
+
+
+def check_contrastive(settings: SFTSettings) -> None:
+    """The contrastive question loss reads one group a micro-batch, of the question task alone."""
+    if settings.per_device_batch_size != 1 + settings.question_negatives:
+        raise ValueError(f"SFTSettings.question_negatives {settings.question_negatives} needs per_device_batch_size {1 + settings.question_negatives} "
+                         f"(one document and its negatives a micro-batch), not {settings.per_device_batch_size}")  # fmt: skip
+    if tuple(settings.tasks) != ("question",) or settings.rank_loss_weight:
+        raise ValueError("SFTSettings.question_negatives trains the task 'question' alone (tasks=('question',)), without rank_loss_weight")
+
+
+def likelihood_groups(examples: Sequence[dict], negatives: int, seed: int) -> list[dict]:
+    """The train split's question rows in groups of 1 + `negatives` from one question: each
+    document labelled above others of its question's, then `negatives` of those judged lower, in
+    as many groups as cover them all (shuffled, seeded; the last group topped up; a document with
+    fewer than `negatives` below it makes none); the groups shuffled. Read in order, every
+    micro-batch is one group, its first row the one the contrastive loss prefers."""
+    import random
+
+    rng = random.Random(seed)
+    by_question: dict[tuple, list[dict]] = {}
+    for e in sorted(examples, key=lambda e: e["example_id"]):
+        if e["split"] == "train" and e["task"] == "question" and e.get("label") is not None:
+            by_question.setdefault((e.get("site"), e.get("question_id")), []).append(e)
+    groups = []
+    for rows in by_question.values():
+        for row in rows:
+            lower = rng.sample(below := [r for r in rows if r["label"] < row["label"]], len(below))
+            if len(lower) >= negatives:
+                lower += lower[: -len(lower) % negatives]  # the first ones again: a full last group
+                groups += [[row, *lower[i : i + negatives]] for i in range(0, len(lower), negatives)]
+    if not groups:
+        raise ValueError(f"no question-task document has {negatives} documents of its question judged lower (SFTSettings.question_negatives)")
+    rng.shuffle(groups)
+    return [e for group in groups for e in group]
+
+
+def contrastive_likelihood_loss(nll, answer, n_answers: int):
+    """(loss, hit): the softmax cross-entropy of answer 0's question log-likelihood (the sum of
+    its tokens') among the micro-batch's answers (one `likelihood_groups` group), and whether
+    answer 0 already scored highest. Inputs as `answer_token_nll` returns."""
+    import torch
+    import torch.nn.functional as F
+
+    scores = -torch.zeros(n_answers, device=nll.device, dtype=nll.dtype).index_add(0, answer, nll)
+    return F.cross_entropy(scores[None], torch.zeros(1, dtype=torch.long, device=nll.device)), bool(scores.argmax() == 0)
 
 
 RANKNET_SCALE = 4.0  # expected labels lie in [0, 2]: one label apart, a pair is ordered with p = 0.98
@@ -217,6 +268,7 @@ def sft_trainer_class():
     class CompletionSFTTrainer(SFTTrainer):
         rank_loss_weight: float = 0.0  # build_sft_trainer sets these (and label_ids) from the settings
         soft_labels: bool = False
+        question_negatives: int = 0
         label_ids: Sequence[int] = ()
 
         def _set_signature_columns_if_needed(self):
@@ -226,19 +278,24 @@ def sft_trainer_class():
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             label_probs = inputs.pop("label_probs", None)  # ColumnCollator's; evaluation keeps the hard labels
-            if return_outputs or not (self.args.use_cpu or self.rank_loss_weight or label_probs is not None):
+            if return_outputs or not (self.args.use_cpu or self.rank_loss_weight or label_probs is not None or self.question_negatives):
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
             import torch.nn.functional as F
 
             mode = "train" if model.training else "eval"
             tokens = inputs["attention_mask"].sum() if "attention_mask" in inputs else inputs["input_ids"].numel()
-            logits, targets, answer, _ = answer_logits(model, inputs)
+            logits, targets, answer, n_answers = answer_logits(model, inputs)
             nll = F.cross_entropy(logits, targets, reduction="none")
             if label_probs is not None:
                 nll = soft_label_nll(nll, logits, targets, answer, label_probs, self.label_ids)
             loss = nll.sum() / (max(len(nll), 1) if num_items_in_batch is None else num_items_in_batch)
             if self.args.average_tokens_across_devices and num_items_in_batch is not None:
                 loss = loss * self.accelerator.num_processes
+            if self.question_negatives and mode == "train":  # in place of the token loss, a share of the accumulated batch
+                contrastive, hit = contrastive_likelihood_loss(nll, answer, n_answers)
+                loss = contrastive / (self.args.gradient_accumulation_steps if num_items_in_batch is not None else 1)
+                self._metrics[mode]["likelihood_loss"].append(contrastive.item())
+                self._metrics[mode]["first_ranked_first"].append(float(hit))
             if self.rank_loss_weight and mode == "train":
                 rank = pairwise_rank_loss(logits, targets, answer, self.label_ids)
                 # the token loss above is already a share of the accumulated batch; so is this, per micro-batch
