@@ -37,6 +37,8 @@ The recipe, the same for every arm (only who labels differs):
   the teacher's written question for `written`): what the query-likelihood reranker reads;
   `--question-negatives N` trains it contrastively instead (`SFTSettings.question_negatives`):
   each document's query likelihood against N documents of its query the arm labelled lower;
+  `--interpolate` adds each model's query likelihood fused with BM25's score (standardised per
+  query; the BM25 weight chosen on the DL19 train half);
 - `--refine grpo reward_weighted`: the method's second stage on each SFT student, rewards
   against the same rows' labels (`train_refined`, `refine_student`); each refined student is
   scored beside its SFT student.
@@ -364,6 +366,36 @@ def by_expected_label(rows: list[dict]) -> list[dict]:
     return ranked
 
 
+INTERPOLATION_WEIGHTS = [w / 10 for w in range(11)]  # the first stage's share, tried on the train half
+
+
+def interpolated(rows: list[dict], weight: float) -> list[dict]:
+    """Query-likelihood rows ranked by (1 - weight) x the query's log-probability + weight x the
+    first stage's score, each standardised over the query's scored documents (a reranker fused
+    with its first stage, as IR systems commonly are); items without a log-probability follow in
+    their first-stage order."""
+    by_query: dict[str, list[dict]] = {}
+    for row in rows:
+        by_query.setdefault(row["query_id"], []).append(row)
+    ranked = []
+    for hits in by_query.values():
+        scored = [h for h in hits if h["query_logprob"] is not None]
+        pairs = zip(_standardised([h["query_logprob"] for h in scored]), _standardised([h["first_stage_score"] for h in scored]))
+        fused = {h["doc_id"]: (1 - weight) * model + weight * first for h, (model, first) in zip(scored, pairs)}
+        order = sorted(scored, key=lambda h: (-fused[h["doc_id"]], h["first_stage_rank"]))
+        order += sorted((h for h in hits if h["doc_id"] not in fused), key=lambda h: h["first_stage_rank"])
+        ranked += [{**h, "rank": i + 1, "score": float(len(hits) - i)} for i, h in enumerate(order)]
+    return ranked
+
+
+def _standardised(values: list[float]) -> list[float]:
+    if not values:
+        return []
+    mean = sum(values) / len(values)
+    spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5 or 1.0
+    return [(v - mean) / spread for v in values]
+
+
 class Table:
     """One test set (a benchmark's queries and their first stage) and the systems scored on it."""
 
@@ -389,9 +421,17 @@ class Table:
         self.add(f"{name} (label, expected, BM25)", rows, speed, f"labels {dict(sorted(labels.items()))}; decided by {dict(decided)}{statuses}")
         self.add(f"{name} (expected label)", by_expected_label(rows), None, f"{distinct} distinct expected labels / {len(rows)}")
 
-    def add_likelihood(self, name: str, path: str, depth: int, dtype: str) -> None:
+    def ndcg(self, rows: list[dict]) -> float:
+        return metrics.evaluate(rows, self.bench.qrels, self.queries)["aggregate"]["nDCG@10"]
+
+    def add_likelihood(self, name: str, path: str, depth: int, dtype: str, weight: tuple[float, float] | None = None) -> None:
+        """The model by query likelihood; with `weight` (the first stage's share, and the train
+        half's nDCG@10 at it: `interpolation_weight`), also fused with the first stage."""
         rows, speed = score_model(path, self.queries, self.bench, self.first_stage, depth, dtype, mode="query_likelihood")
         self.add(f"{name} (query likelihood)", rows, speed, f"{len({r['query_logprob'] for r in rows})} distinct log-probabilities / {len(rows)}")
+        if weight is not None:
+            self.add(f"{name} (query likelihood) + BM25 x {weight[0]:g}", interpolated(rows, weight[0]), None,
+                     f"weight chosen on the DL19 train half (nDCG@10 {100 * weight[1]:.2f} there)")  # fmt: skip
 
     def print(self) -> None:
         print(f"\n{self.title}")
@@ -399,6 +439,18 @@ class Table:
         for name, value, ratio, p, speed, note in self.lines:
             p_text = "-" if math.isnan(p) else f"{p:.3g}"
             print(f"{name:<44} {value:>8.2f} {ratio:>7.2f}x {p_text:>7} {f'{speed:.2f}' if speed else '-':>8}  {note}")
+
+
+def interpolation_weight(path: str, tune: Table | None, args) -> tuple[float, float] | None:
+    """With `--interpolate`: the first stage's share in `interpolated` that gives `path`'s query
+    likelihood the best nDCG@10 on the DL19 train half (`tune`; ties: the smaller share), and that
+    nDCG@10; else None."""
+    if tune is None:
+        return None
+    rows, _ = score_model(path, tune.queries, tune.bench, tune.first_stage, args.depth, args.score_dtype, mode="query_likelihood")
+    results = {w: tune.ndcg(interpolated(rows, w)) for w in INTERPOLATION_WEIGHTS}
+    best = max(INTERPOLATION_WEIGHTS, key=lambda w: (results[w], -w))
+    return best, results[best]
 
 
 def test_sets(args, bench, run, test_q: set[str]) -> list[Table]:
@@ -452,6 +504,9 @@ def main() -> None:
                              "query's likelihood among them (SFTSettings.question_negatives; every judged pair then has a question row); 0: the token loss")
     parser.add_argument("--query-likelihood", action="store_true",
                         help="also rerank by query likelihood (UPR, zero-shot for the untrained model): the untrained SmolLM2 and every student")
+    parser.add_argument("--interpolate", action="store_true",
+                        help="with --query-likelihood: each model's query likelihood also fused with BM25's score (`interpolated`), "
+                             "the weight chosen on the DL19 train half (BM25 top --depth; minutes a model)")
     parser.add_argument("--soft-labels", action="store_true", help="train the label digit toward the teacher's label probabilities (people's labels stay hard)")
     parser.add_argument("--teacher-max-tokens", type=int, default=0, help="teacher explanation budget (0: label-only)")
     parser.add_argument("--drop-explanations", action="store_true", help="teacher arms: train on the teacher's labels alone (the label-only student)")
@@ -471,6 +526,8 @@ def main() -> None:
         parser.error("--teacher-max-tokens and --explain-eval are token budgets: 0 or more")
     if "relevance" not in args.tasks and not args.query_likelihood:
         parser.error("a student trained on --tasks question alone ranks by query likelihood: add --query-likelihood")
+    if args.interpolate and not args.query_likelihood:
+        parser.error("--interpolate fuses query likelihood with BM25: add --query-likelihood")
     if args.question_negatives < 0 or (args.question_negatives and args.tasks != ["question"]):
         parser.error("--question-negatives N (N >= 0) trains --tasks question alone")
     if args.refine_lr is not None and args.refine_lr <= 0:
@@ -489,6 +546,9 @@ def main() -> None:
     run = retrieval.read_run(bench.run_files["bm25"], "dl19", "default", system="bm25-anserini", k=100)
     train_q, test_q = split_queries(bench.queries)
     tables = test_sets(args, bench, run, test_q)
+    tune = Table("DL19 train half", bench, [q for q in bench.queries if q["query_id"] in train_q],
+                 [r for r in run if r["query_id"] in train_q and r["rank"] <= args.depth]) if args.interpolate else None  # fmt: skip
+    untrained_weight = interpolation_weight(models.resolve_model(models.SMOLLM2), tune, args) if args.query_likelihood else None
     contamination = []
     for table in tables:
         doc_text = {d["doc_id"]: d["text"] for d in table.bench.documents}
@@ -500,7 +560,7 @@ def main() -> None:
         if args.teacher_zero_shot:  # the teacher itself, label-only: what its students are distilled from
             table.add_model("Qwen2.5-Coder-1.5B zero-shot", models.resolve_model(models.QWEN_CODER), args.depth, args.score_dtype)
         if args.query_likelihood:
-            table.add_likelihood("SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args.depth, args.score_dtype)
+            table.add_likelihood("SmolLM2-135M untrained", models.resolve_model(models.SMOLLM2), args.depth, args.score_dtype, untrained_weight)
 
     candidates = per_query_cap(train_candidates(bench, run, train_q, args.train_depth), bench.qrels, args.per_query, args.seed)
     grades = human_grades(candidates, bench.qrels)
@@ -586,12 +646,13 @@ def main() -> None:
                                   "rewards_first_last": [refined["metrics"]["reward_curve"][i].get("reward") for i in (0, -1)] if refined["metrics"]["reward_curve"] else None}  # fmt: skip
             print(f"  {arm} {method}: {json.dumps(facts[arm][method])}", flush=True)
             students.append((f"{arm} student + {method}", refined["checkpoint"]))
+        weights = {path: interpolation_weight(path, tune, args) for _, path in students} if args.query_likelihood else {}
         for table in tables:
             for name, path in students:
                 if "relevance" in args.tasks:
                     table.add_model(name, path, args.depth, args.score_dtype)
                 if args.query_likelihood:
-                    table.add_likelihood(name, path, args.depth, args.score_dtype)
+                    table.add_likelihood(name, path, args.depth, args.score_dtype, weights[path])
                 if args.explain_eval and explains:
                     table.add_model(name, path, args.depth, args.score_dtype, args.explain_eval)
         if arm == args.init:

@@ -84,13 +84,29 @@ def test_the_contrastive_question_task_groups_each_pair_with_pairs_of_its_query_
     assert len(groups) == 152 and all(len({r["question_id"] for r in g}) == 1 and max(r["label"] for r in g[1:]) < g[0]["label"] for g in groups)
 
 
-def test_question_negatives_train_the_question_task_alone():
+@pytest.mark.parametrize("flags, says", [
+    (["--tasks", "relevance", "--question-negatives", "3"], "--question-negatives N (N >= 0) trains --tasks question alone"),
+    (["--interpolate"], "--interpolate fuses query likelihood with BM25: add --query-likelihood"),
+])  # fmt: skip
+def test_options_that_need_query_likelihood_or_the_question_task_say_so(flags, says):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "distill.py"), "--tasks", "relevance", "--question-negatives", "3"],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 2 and "--question-negatives N (N >= 0) trains --tasks question alone" in done.stderr and "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "distill.py"), *flags], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_interpolation_fuses_standardised_query_likelihood_with_the_first_stage_score():
+    distill = _distill()
+    row = lambda doc, rank, bm25, logprob: {"query_id": "q", "doc_id": doc, "first_stage_rank": rank, "first_stage_score": bm25, "query_logprob": logprob}  # noqa: E731
+    rows = [row("a", 1, 30.0, -3.0), row("b", 2, 20.0, -1.0), row("c", 3, 19.0, -1.1), row("d", 4, 10.0, None)]
+    order = lambda weight: [r["doc_id"] for r in sorted(distill.interpolated(rows, weight), key=lambda r: r["rank"])]  # noqa: E731
+    assert order(0.0) == ["b", "c", "a", "d"]  # query likelihood alone; no log-probability: last, in first-stage order
+    assert order(1.0) == ["a", "b", "c", "d"]  # the first stage alone
+    # standardised, at half each: a's BM25 lead (z 1.41) and likelihood gap (z -1.41) cancel; b's likelihood lead outweighs its BM25 deficit, c's does not
+    assert order(0.5) == ["b", "a", "c", "d"]
+    fused = distill.interpolated(rows, 0.5)
+    assert sorted(r["score"] for r in fused) == [1.0, 2.0, 3.0, 4.0] and all(r["score"] == 5 - r["rank"] for r in fused)
 
 
 def test_a_per_query_cap_keeps_every_query_and_its_rare_grades(shared_data):
