@@ -29,6 +29,18 @@ def _dl19(shared_data):
     return distill, bench, retrieval.read_run(bench.run_files["bm25"], k=100), train_q, test_q
 
 
+def _question_rows(shared_data, min_label: int):
+    """(the module, the train half's judged pairs in BM25 top 10, their people's grades, the train
+    queries, their training rows with question rows for pairs labelled at least `min_label`)."""
+    distill, bench, run, train_q, _ = _dl19(shared_data)
+    pairs = distill.train_candidates(bench, run, train_q, 10)
+    grades = distill.human_grades(pairs, bench.qrels)
+    questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
+    config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False, question_task_min_label=min_label)
+    rows, _ = training_data.build_training_examples(distill.given_judgments(pairs, grades), questions, [], [], config)
+    return distill, pairs, grades, questions, rows
+
+
 def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared_data):
     distill, bench, run, train_q, test_q = _dl19(shared_data)
     assert not train_q & test_q and len(train_q | test_q) == 43
@@ -52,12 +64,7 @@ def test_training_rows_are_disjoint_from_the_test_half_and_decontaminated(shared
 
 
 def test_the_question_task_teaches_the_question_of_each_relevant_pair_chosen(shared_data):
-    distill, bench, run, train_q, _ = _dl19(shared_data)
-    pairs = distill.train_candidates(bench, run, train_q, 10)
-    grades = distill.human_grades(pairs, bench.qrels)
-    questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
-    config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False, question_task_min_label=2)
-    rows, _ = training_data.build_training_examples(distill.given_judgments(pairs, grades), questions, [], [], config)
+    distill, pairs, grades, questions, rows = _question_rows(shared_data, min_label=2)
     both = distill.training_rows(rows, ["relevance", "question"], 0, False, 0)
     relevance = {(r["question_id"], r["url"]): r["label"] for r in both if r["task"] == "relevance"}
     asked = [(r["question_id"], r["url"]) for r in both if r["task"] == "question"]
@@ -71,12 +78,7 @@ def test_the_question_task_teaches_the_question_of_each_relevant_pair_chosen(sha
 def test_the_contrastive_question_task_groups_each_pair_with_pairs_of_its_query_people_graded_lower(shared_data):
     from reasonrank_assets.core.training.sft import likelihood_groups
 
-    distill, bench, run, train_q, _ = _dl19(shared_data)
-    pairs = distill.train_candidates(bench, run, train_q, 10)
-    grades = distill.human_grades(pairs, bench.qrels)
-    questions = [{"site": distill.SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
-    config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False, question_task_min_label=0)
-    rows, _ = training_data.build_training_examples(distill.given_judgments(pairs, grades), questions, [], [], config)
+    distill, pairs, grades, questions, rows = _question_rows(shared_data, min_label=0)
     chosen = distill.training_rows(rows, ["question"], 0, False, 0)
     assert len(chosen) == len(pairs) and all(r["label"] == grades[f"{r['question_id']}:{r['url']}"] for r in chosen)  # every judged pair, its label
     ordered = likelihood_groups(chosen, 3, seed=0)
