@@ -608,7 +608,7 @@ def main() -> None:
         settings = SFTSettings.cpu_profile(
             max_steps=steps, effective_batch_size=args.batch, per_device_batch_size=micro, learning_rate=args.lr, rank_loss_weight=args.rank_loss,
             save_steps=max(1, steps // 4), use_lora=not args.full, merge=not args.full, tasks=tuple(args.tasks),
-            lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=4, soft_labels=args.soft_labels,
+            lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, save_total_limit=2, soft_labels=args.soft_labels,
             question_negatives=args.question_negatives,
             **({"base_model": start[1]} if start else {}),
         )  # fmt: skip

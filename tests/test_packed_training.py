@@ -382,6 +382,21 @@ def test_contrastive_likelihood_loss_is_the_cross_entropy_of_the_first_answers_s
     assert (nll.grad[:2] > 0).all() and (nll.grad[2:] < 0).all()  # descent lowers the first answer's NLL and raises the others'
     assert contrastive_likelihood_loss(torch.tensor([0.1, 2.0]), torch.tensor([0, 1]), 2)[1]
 
+    nll.grad = None
+    loss, hit = contrastive_likelihood_loss(nll, answer, 3, tail=1)  # each answer's last token (the end of turn) left out
+    assert loss.item() == pytest.approx(-F.log_softmax(torch.tensor([-0.5, -0.2, -3.1]), -1)[0].item(), rel=1e-6) and not hit
+    loss.backward()
+    assert nll.grad[[1, 3, 6]].abs().sum() == 0 and (nll.grad[[0, 2, 4, 5]] != 0).all()
+
+
+def test_the_completion_tail_is_the_chat_templates_end_of_turn(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    from reasonrank_assets.core.training.sft import completion_tail_length
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    assert completion_tail_length(tokenizer) == len(tokenizer("<|im_end|>\n", add_special_tokens=False)["input_ids"]) == 2
+
 
 def test_the_contrastive_question_loss_needs_its_group_as_the_micro_batch(tiny_model_dir, tmp_path):
     with pytest.raises(ValueError, match="question_negatives 2 needs per_device_batch_size 3"):
@@ -404,13 +419,13 @@ def test_the_contrastive_question_loss_teaches_the_reranker_to_prefer_the_releva
     rows = [r for r in _question_rows() if r["label"] != 1]  # each question: one relevant document (the other's irrelevant one), two irrelevant
     settings = tiny_sft(tiny_model_dir, tasks=("question",), question_negatives=1, per_device_batch_size=2, effective_batch_size=2, dtype="float32", max_steps=60)
     trainer = build_sft_trainer(rows, settings, tmp_path / "check")
-    assert trainer.args.train_sampling_strategy == "sequential" and trainer.question_negatives == 1
+    assert trainer.args.train_sampling_strategy == "sequential" and trainer.question_negatives == 1 and trainer.completion_tail == 2
     batch = next(iter(trainer.get_train_dataloader()))
     with torch.no_grad():
         trainer.model.train()
         loss = trainer.compute_loss(trainer.model, dict(batch), num_items_in_batch=None)
         nll, answer, n_answers, _ = answer_token_nll(trainer.model, dict(batch))
-    assert n_answers == 2 and loss.item() == pytest.approx(contrastive_likelihood_loss(nll, answer, n_answers)[0].item(), rel=1e-5)
+    assert n_answers == 2 and loss.item() == pytest.approx(contrastive_likelihood_loss(nll, answer, n_answers, tail=2)[0].item(), rel=1e-5)
 
     manifest = train_sft(rows, settings, tmp_path / "contrastive")
 

@@ -61,6 +61,8 @@ def build_sft_trainer(
     if settings.rank_loss_weight or settings.soft_labels:
         trainer.rank_loss_weight, trainer.soft_labels, trainer.label_ids = settings.rank_loss_weight, settings.soft_labels, label_token_ids(tokenizer)[1]
     trainer.question_negatives = settings.question_negatives
+    if settings.question_negatives:  # the reranker scores the question's tokens alone
+        trainer.completion_tail = completion_tail_length(tokenizer)
     if settings.soft_labels:
         trainer.data_collator = ColumnCollator(trainer.data_collator, "label_probs")
     return runs.attach_progress(runs.lora_inputs_in_autocast(trainer), progress)
@@ -121,14 +123,27 @@ def likelihood_groups(examples: Sequence[dict], negatives: int, seed: int) -> li
     return [e for group in groups for e in group]
 
 
-def contrastive_likelihood_loss(nll, answer, n_answers: int):
+def completion_tail_length(tokenizer) -> int:
+    """How many tokens the chat template writes after an answer's text (SmolLM2's: <|im_end|> and
+    a newline). TRL trains them as part of the completion; the reranker's query likelihood does
+    not score them."""
+    marker = "QUESTION-END"
+    text = tokenizer.apply_chat_template([{"role": "user", "content": "q"}, {"role": "assistant", "content": marker}], tokenize=False)
+    return len(tokenizer(text[text.rindex(marker) + len(marker) :], add_special_tokens=False)["input_ids"])
+
+
+def contrastive_likelihood_loss(nll, answer, n_answers: int, tail: int = 0):
     """(loss, hit): the softmax cross-entropy of answer 0's question log-likelihood (the sum of
-    its tokens') among the micro-batch's answers (one `likelihood_groups` group), and whether
-    answer 0 already scored highest. Inputs as `answer_token_nll` returns."""
+    its tokens' but the last `tail`, the template's end of turn) among the micro-batch's answers
+    (one `likelihood_groups` group), and whether answer 0 already scored highest. Inputs as
+    `answer_token_nll` returns (each answer's tokens together, in order)."""
     import torch
     import torch.nn.functional as F
 
-    scores = -torch.zeros(n_answers, device=nll.device, dtype=nll.dtype).index_add(0, answer, nll)
+    counts = torch.bincount(answer, minlength=n_answers)
+    place = torch.arange(len(answer), device=nll.device) - (counts.cumsum(0) - counts)[answer]
+    scored = place < (counts - tail)[answer]
+    scores = -torch.zeros(n_answers, device=nll.device, dtype=nll.dtype).index_add(0, answer[scored], nll[scored])
     return F.cross_entropy(scores[None], torch.zeros(1, dtype=torch.long, device=nll.device)), bool(scores.argmax() == 0)
 
 
@@ -269,6 +284,7 @@ def sft_trainer_class():
         rank_loss_weight: float = 0.0  # build_sft_trainer sets these (and label_ids) from the settings
         soft_labels: bool = False
         question_negatives: int = 0
+        completion_tail: int = 0
         label_ids: Sequence[int] = ()
 
         def _set_signature_columns_if_needed(self):
@@ -292,7 +308,7 @@ def sft_trainer_class():
             if self.args.average_tokens_across_devices and num_items_in_batch is not None:
                 loss = loss * self.accelerator.num_processes
             if self.question_negatives and mode == "train":  # in place of the token loss, a share of the accumulated batch
-                contrastive, hit = contrastive_likelihood_loss(nll, answer, n_answers)
+                contrastive, hit = contrastive_likelihood_loss(nll, answer, n_answers, self.completion_tail)
                 loss = contrastive / (self.args.gradient_accumulation_steps if num_items_in_batch is not None else 1)
                 self._metrics[mode]["likelihood_loss"].append(contrastive.item())
                 self._metrics[mode]["first_ranked_first"].append(float(hit))
