@@ -150,7 +150,7 @@ def given_judgments(pairs: list[dict], grades: dict[str, int]) -> list[dict]:
 ANSWER_WORDS = 120  # an answer cut to about a TREC DL passage (they average ~60 words)
 
 
-def stackexchange_pairs(site_dir: Path, n_questions: int, seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+def stackexchange_pairs(site_dir: Path, n_questions: int, seed: int, titles_only: bool = False) -> tuple[list[dict], list[dict], dict[str, int]]:
     """Community-judged pairs from a real StackExchange dump, its answers as the documents:
     (candidate pairs, questions, grades on the teacher's scale).
 
@@ -158,6 +158,7 @@ def stackexchange_pairs(site_dir: Path, n_questions: int, seed: int) -> tuple[li
     its own with a positive score a 1; the answer to another question that BM25 ranks highest
     for it a 0 (a hard negative: on topic, written for a different question). People chose
     these by accepting and voting, so they are human labels, if not relevance judgments.
+    `titles_only`: a question is its title alone, short as a web search query is.
     """
     import bm25s
 
@@ -176,7 +177,7 @@ def stackexchange_pairs(site_dir: Path, n_questions: int, seed: int) -> tuple[li
     tokenize = bm25.tokenizer("english")
     index = bm25s.BM25()
     index.index(tokenize([a["body_text"] for a in answers]), show_progress=False)
-    texts = {q["post_id"]: cut(stackexchange.question_text(q["title"], q["body_text"]), ANSWER_WORDS) for q in questions}
+    texts = {q["post_id"]: cut(stackexchange.question_text(q["title"], "" if titles_only else q["body_text"]), ANSWER_WORDS) for q in questions}
     hits, _ = index.retrieve(tokenize(list(texts.values())), k=10, show_progress=False)
     pairs, grades = [], {}
     for q, top in zip(questions, hits):
@@ -483,6 +484,7 @@ def main() -> None:
     parser.add_argument("--stackexchange", nargs="*", default=[], metavar="SITE",
                         help="also train on community-judged pairs of these dumps in ../shared/data/stackexchange (e.g. beer.stackexchange.com)")
     parser.add_argument("--se-questions", type=int, default=400, help="questions drawn from each --stackexchange dump")
+    parser.add_argument("--se-titles", action="store_true", help="a --stackexchange question is its title alone (short, as a DL19 query is)")
     parser.add_argument("--noveleval", action="store_true", help="also test on NovelEval (then never trained on)")
     parser.add_argument("--train-pairs", type=int, default=256, help="training pairs per arm (0: all)")
     parser.add_argument("--no-balance", dest="balance", action="store_false", help="draw pairs without balancing labels")
@@ -566,7 +568,7 @@ def main() -> None:
     grades = human_grades(candidates, bench.qrels)
     questions = [{"site": SITE, "question_id": int(q["query_id"]), "text": q["query"]} for q in bench.queries if q["query_id"] in train_q]
     for site in args.stackexchange:
-        site_pairs, site_questions, site_grades = stackexchange_pairs(SHARED / "stackexchange" / site, args.se_questions, args.seed)
+        site_pairs, site_questions, site_grades = stackexchange_pairs(SHARED / "stackexchange" / site, args.se_questions, args.seed, args.se_titles)
         candidates, questions, grades = candidates + site_pairs, questions + site_questions, {**grades, **site_grades}
     question_min = 0 if args.question_negatives else args.question_min_label  # contrastive: every judged pair, its negatives too
     data_config = training_data.TrainingDataSettings(validation_fraction=0.0, test_fraction=0.0, include_queries_task=False,
@@ -613,7 +615,7 @@ def main() -> None:
             **({"base_model": start[1]} if start else {}),
         )  # fmt: skip
         taught = arm in ("self_taught", "teacher_1.5b")
-        extra = "".join(f"-{site.split('.')[0]}{args.se_questions}" for site in args.stackexchange)
+        extra = "".join(f"-{site.split('.')[0]}{args.se_questions}{'t' if args.se_titles else ''}" for site in args.stackexchange)
         tag = (f"{arm}-{'full' if args.full else 'lora'}-lr{args.lr:g}-{args.scheduler}-w{args.warmup_ratio:g}-n{len(chosen)}-s{steps}"
                f"-b{args.batch}{f'-m{micro}' if micro != args.batch else ''}{f'-rank{args.rank_loss:g}' if args.rank_loss else ''}{'' if args.balance else '-unbalanced'}{'-soft' if args.soft_labels else ''}{f'-q{args.per_query}' if args.per_query else ''}{extra}"
                f"{f'-written{args.teacher_questions}' if arm == 'written' else ''}{'-bm25neg' if arm == 'written' and args.written_negatives == 'bm25' else ''}"

@@ -146,6 +146,9 @@ def test_stackexchange_pairs_grade_answers_by_what_the_community_did(shared_data
             assert answer["parent_id"] != question["post_id"]  # another question's answer
         assert len(pair["document"].split()) <= distill.ANSWER_WORDS
     assert Counter(grades.values())[0] == 50  # one hard negative each
+    titled, titles, _ = distill.stackexchange_pairs(site, 50, seed=0, titles_only=True)
+    assert [q["text"] for q in titles] == [posts[q["question_id"]]["title"].strip() for q in questions]
+    assert {p["question"] for p in titled} == {q["text"] for q in titles}
 
 
 
