@@ -535,10 +535,10 @@ def main() -> None:
     if args.refine_lr is not None and args.refine_lr <= 0:
         parser.error("--refine-lr is a learning rate: above 0")
     if not DATA.exists():
-        raise SystemExit(f"TREC DL 2019 data not found at {DATA} (it lives beside the project, in ../shared/data)")
+        parser.error(f"TREC DL 2019 data not found at {DATA} (it lives beside the project, in ../shared/data)")
     missing = [site for site in args.stackexchange if not (SHARED / "stackexchange" / site / "Posts.xml").exists()]
     if missing:
-        raise SystemExit(f"no Posts.xml for {', '.join(missing)} in {SHARED / 'stackexchange'}")
+        parser.error(f"no Posts.xml for {', '.join(missing)} in {SHARED / 'stackexchange'}")
 
     import torch
 
@@ -576,7 +576,7 @@ def main() -> None:
     facts: dict = {"candidates": len(candidates), "train_queries": len(questions), "by_site": dict(Counter(c["site"] for c in candidates))}
     if "written" in args.arms:
         if args.teacher_questions <= 0:
-            raise SystemExit("the arm `written` needs --teacher-questions N")
+            parser.error("the arm `written` needs --teacher-questions N")
         written = teacher_questions(bench, run, train_q, args.teacher_questions, question_writer(), args.work / "teacher_cache", args.seed,
                                     args.written_negatives, WRITTEN_RECORDING)
     start = None  # the checkpoint SFT starts from (None: the base student)
@@ -677,4 +677,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as error:  # a full disk, an unreadable file: one line; a re-run resumes what was done
+        print(f"distill.py: {error.filename}: {error.strerror}" if error.filename else f"distill.py: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

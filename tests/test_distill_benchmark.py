@@ -89,8 +89,9 @@ def test_the_contrastive_question_task_groups_each_pair_with_pairs_of_its_query_
 @pytest.mark.parametrize("flags, says", [
     (["--tasks", "relevance", "--question-negatives", "3"], "--question-negatives N (N >= 0) trains --tasks question alone"),
     (["--interpolate"], "--interpolate fuses query likelihood with BM25: add --query-likelihood"),
+    (["--stackexchange", "nosuch.stackexchange.com"], "no Posts.xml for nosuch.stackexchange.com"),
 ])  # fmt: skip
-def test_options_that_need_query_likelihood_or_the_question_task_say_so(flags, says):
+def test_options_that_cannot_run_say_so(flags, says):
     import subprocess
     import sys
 

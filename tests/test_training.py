@@ -166,6 +166,23 @@ def test_sft_loss_falls_checkpoint_loads_and_a_finished_run_is_not_repeated(tiny
         train_sft(rows[:-1], tiny_sft(tiny_model_dir), tmp_path / "sft")
 
 
+def test_a_run_whose_checkpoints_would_fill_the_disk_is_refused_before_it_starts(tiny_model_dir, tmp_path):
+    import errno
+
+    train_sft(toy_examples(), tiny_sft(tiny_model_dir, max_steps=2, save_steps=1, save_total_limit=None), tmp_path / "sft")
+    saved = tmp_path / "sft" / "checkpoints" / "checkpoint-2"
+    on_disk = (saved / "model.safetensors").stat().st_size + (saved / "optimizer.pt").stat().st_size
+    trainer = build_sft_trainer(toy_examples(), tiny_sft(tiny_model_dir, max_steps=8, save_steps=2, save_total_limit=2), tmp_path / "big")
+    per_checkpoint = runs.checkpoint_bytes(trainer.model)
+    assert 0.9 * on_disk < per_checkpoint < 1.1 * on_disk  # the estimate is what a checkpoint takes
+    # 4 saves, at most 3 on disk at once (2 kept and the one being written), then the final weights
+    runs.check_free_space(trainer, tmp_path / "big", free=3 * per_checkpoint + per_checkpoint // 3)
+    with pytest.raises(OSError, match="needs about .* GB free") as refused:
+        runs.check_free_space(trainer, tmp_path / "big", free=3 * per_checkpoint)
+    assert (refused.value.errno, refused.value.filename) == (errno.ENOSPC, str(tmp_path / "big"))
+    runs.check_free_space(trainer, tmp_path / "big", resume_step=6, free=per_checkpoint + per_checkpoint // 3)  # one save left
+
+
 @pytest.mark.slow
 def test_lora_saves_adapter_and_merged_weights_that_agree(tiny_model_dir, tmp_path):
     import torch

@@ -19,6 +19,7 @@ manifest exists with the same fingerprint is not trained again.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -208,9 +209,43 @@ def attach_progress(trainer, progress: Progress | None):
     return trainer
 
 
+def checkpoint_bytes(model) -> int:
+    """What one Trainer checkpoint of `model` takes on disk: the weights it saves (the trainable
+    ones of an adapter, all of them otherwise) and AdamW's two moments of each trainable one."""
+    params = list(model.parameters())  # a tied weight once, as safetensors saves it
+    trainable = sum(p.numel() * p.element_size() for p in params if p.requires_grad)
+    saved = trainable if hasattr(model, "peft_config") else sum(p.numel() * p.element_size() for p in params)
+    return saved + 2 * trainable
+
+
+def check_free_space(trainer, output_dir: Path, resume_step: int = 0, free: int | None = None) -> None:
+    """Refuse to start a run whose checkpoints would fill the disk part way (a full fine-tuning
+    of SmolLM2-135M keeps about 1.6 GB a checkpoint): OSError ENOSPC naming `output_dir`.
+
+    At most `save_total_limit` checkpoints are kept, plus the one being written before the
+    oldest goes; then the final weights. `free` defaults to what the disk holding it has free.
+    """
+    args = trainer.args
+    saves = max(0, args.max_steps - resume_step) // max(1, int(args.save_steps)) if args.max_steps > 0 else 1
+    kept = min(saves, args.save_total_limit + 1) if args.save_total_limit else saves
+    per_checkpoint = checkpoint_bytes(trainer.model)
+    needed = kept * per_checkpoint + per_checkpoint // 3  # the final weights: a checkpoint less its two moments
+    if free is None:
+        existing = next(p for p in [Path(output_dir), *Path(output_dir).parents] if p.exists())
+        free = shutil.disk_usage(existing).free
+    if needed > free:
+        raise OSError(
+            errno.ENOSPC,
+            f"training needs about {needed / 1e9:.1f} GB ({kept} checkpoints of {per_checkpoint / 1e9:.2f} GB and the "
+            f"final weights), {free / 1e9:.1f} GB free: free some, or lower save_total_limit",
+            str(output_dir),
+        )
+
+
 def train_or_resume(trainer, output_dir: Path) -> dict:
     """Run or resume the trainer; return run facts for the manifest."""
     resume = last_checkpoint(output_dir)
+    check_free_space(trainer, output_dir, int(resume.name.split("-")[-1]) if resume else 0)
     started = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     return {
